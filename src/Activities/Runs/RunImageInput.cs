@@ -1,0 +1,7 @@
+namespace ManagedImages.Runs;
+
+/// <summary>The input of one RunImage orchestration: which nickname to run, with the requester's args and env.</summary>
+public sealed record RunImageInput(
+    string Nickname,
+    IReadOnlyList<string> Args,
+    IReadOnlyDictionary<string, string> Env);
