@@ -26,7 +26,7 @@ public sealed partial class DockerJobLauncher(IDockerClient docker, IOptions<Doc
         // A retry usually finds its container: look before pulling anything.
         if (await FindContainerAsync(request.JobName, cancellationToken) is { } existing)
         {
-            return await ResumeExistingAsync(request.JobName, existing, cancellationToken);
+            return await ResumeExistingAsync(request.JobName, existing, startIfCreated: true, cancellationToken);
         }
 
         await EnsureImageAsync(image, cancellationToken);
@@ -39,12 +39,13 @@ public sealed partial class DockerJobLauncher(IDockerClient docker, IOptions<Doc
         }
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
-            // Another launch of the same job won the race between our look-up and the create.
+            // Another launch of the same job won the race between our look-up and the create; it starts the container
+            // itself (starting it here too could rerun a job that already ended in between).
             var raced = await FindContainerAsync(request.JobName, cancellationToken)
                 ?? throw new InvalidOperationException(
                     $"The Docker engine refused to create job container '{request.JobName}' as a duplicate, " +
                     $"but no container of that name exists now: {e.ResponseBody}", e);
-            return await ResumeExistingAsync(request.JobName, raced, cancellationToken);
+            return await ResumeExistingAsync(request.JobName, raced, startIfCreated: false, cancellationToken);
         }
 
         await docker.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken);
@@ -72,6 +73,15 @@ public sealed partial class DockerJobLauncher(IDockerClient docker, IOptions<Doc
         catch (DockerContainerNotFoundException e)
         {
             throw NotFound(jobName, e);
+        }
+
+        // The engine's wait also returns at once for a container that was never started.
+        if (container.State?.Status == "created" &&
+            (await FindContainerAsync(jobName, cancellationToken))?.State?.Status == "created")
+        {
+            throw new InvalidOperationException(
+                $"Job container '{jobName}' was created but never started (a launch stopped half-way); " +
+                "launch the job again to start it.");
         }
 
         var tail = await ReadLogTailAsync(container, cancellationToken);
@@ -194,12 +204,14 @@ public sealed partial class DockerJobLauncher(IDockerClient docker, IOptions<Doc
         }
     }
 
-    private async Task<JobLaunch> ResumeExistingAsync(string jobName, ContainerInspectResponse container, CancellationToken cancellationToken)
+    private async Task<JobLaunch> ResumeExistingAsync(
+        string jobName, ContainerInspectResponse container, bool startIfCreated, CancellationToken cancellationToken)
     {
         EnsureOurs(jobName, container);
 
-        // A launch that failed between create and start left a created container: start it, once.
-        if (container.State?.Status == "created")
+        // A launch that failed between create and start left a created container: start it. (An exited container
+        // is never started again: that would run the job twice.)
+        if (startIfCreated && container.State?.Status == "created")
         {
             await docker.Containers.StartContainerAsync(container.ID, new ContainerStartParameters(), cancellationToken);
             LogStarted(jobName, container.ID, container.Config?.Image ?? "");
