@@ -1,5 +1,6 @@
 using ManagedImages.Builds;
 using ManagedImages.Jobs;
+using ManagedImages.Layers;
 using ManagedImages.Registry;
 using ManagedImages.Storage;
 using Microsoft.Extensions.Configuration;
@@ -23,7 +24,7 @@ public static class ManagedImagesServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddImageStore(configuration);
         services.AddRegistryClient(configuration);
-        // TODO(layers): services.AddLayerBuilder(configuration) once LayerBuilder is on main; until then the host adds an IImageBuilder.
+        services.AddLayerBuilder(configuration);
         AddJobLauncher(services, configuration);
 
         services.AddOptions<BuildOptions>()
