@@ -9,7 +9,9 @@ public static class DurableRetries
     public static TaskOptions Activity { get; } = TaskOptions.FromRetryPolicy(
         new RetryPolicy(maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2)
         {
-            HandleFailure = failure => !failure.IsCausedBy<PermanentFailureException>(),
+            // By name: TaskFailureDetails.IsCausedBy resolves the type across loaded assemblies and throws when a name
+            // is found twice (System.Net.Http.HttpRequestException is), which would end the call without a retry.
+            HandleFailure = failure => failure.ErrorType != typeof(PermanentFailureException).FullName,
         });
 
     /// <summary>The message an activity failed with, without the task framing around it.</summary>
