@@ -36,8 +36,8 @@ public sealed class InProcessBuildRunner(
 
     public void Dispose()
     {
+        // Cancel only: builds still unwinding read this token, and a disposed source would throw at them instead.
         stopping.Cancel();
-        stopping.Dispose();
     }
 
     private async Task RunAsync(string id, BuildKey key, BuildRequest request, string baseReference)
