@@ -27,7 +27,9 @@ public static class LayerWriter
             var path = LayerPath.Normalize(file.Path, $"files[{i}].path");
             if (path.Split('/')[^1].StartsWith(LayerPath.WhiteoutPrefix, StringComparison.Ordinal))
                 throw new ArgumentException($"files[{i}].path: '{file.Path}' starts with '{LayerPath.WhiteoutPrefix}', which layers reserve for removals; use \"remove\" to remove a path.");
-            var mode = LayerFileMode.Parse(file.Mode, $"files[{i}].mode");
+            if (file.Mode is not null && !FileModes.TryParse(file.Mode, out _))
+                throw new ArgumentException($"files[{i}].mode: '{file.Mode}' is not a file mode; use {FileModes.Accepted}.");
+            var mode = (UnixFileMode)FileModes.ParseOrDefault(file.Mode);
             entries.Add(new LayerEntry { Path = path, Kind = LayerEntryKind.File, Mode = mode, OpenContent = () => new MemoryStream(file.Bytes(), writable: false) });
         }
 
