@@ -1,0 +1,304 @@
+using System.Formats.Tar;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using ManagedImages.Builds;
+using ManagedImages.Layers;
+using ManagedImages.Oci;
+using ManagedImages.Registry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ManagedImages.Builders;
+
+/// <summary>
+/// Builds package registrations on a Docker engine (the classic builder of its build API): the generated Dockerfile
+/// and the files' tar are streamed as the build context, the engine pushes the result under a working tag
+/// (<c>build-v{N}</c>), and <see cref="BuiltImagePublisher"/> republishes it as the version's OCI manifest with the
+/// service's annotations. The installed package versions and the whole log are recorded in
+/// <see cref="BuildRecordingStore"/>; a rebuild of the same registration revision pins the recorded versions.
+/// </summary>
+public sealed partial class DockerEngineBuilder(
+    IDockerClient docker,
+    BuiltImagePublisher publisher,
+    BuildRecordingStore recordings,
+    IRegistryCredentialSource credentials,
+    RegistryClient registry,
+    IOptions<CustomImageOptions> imageOptions,
+    IOptions<PackageBuildOptions> buildOptions,
+    TimeProvider time,
+    ILogger<DockerEngineBuilder> logger) : IPackageImageBuilder
+{
+    private const int FailureTailLines = 30;
+    private readonly CustomImageOptions _images = imageOptions.Value;
+    private readonly PackageBuildOptions _builds = buildOptions.Value;
+
+    /// <summary>The working tag the engine pushes before the version is published under <c>v{N}</c>.</summary>
+    public static string WorkingTagFor(int version) => string.Create(CultureInfo.InvariantCulture, $"build-v{version}");
+
+    public async Task<BuiltImage> BuildAsync(BuildRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!ImageReference.TryParse(request.Registration.Base, out var baseReference, out var error))
+            throw new ArgumentException($"base: {error}", nameof(request));
+        if (!Digest.TryParse(request.BaseDigest, out var baseDigest))
+            throw new ArgumentException($"BaseDigest: '{request.BaseDigest}' is not a digest; expected sha256:<64 lowercase hex digits>.", nameof(request));
+
+        // A retried build finds the version it published before: building again would only make a different digest.
+        if (await publisher.FindPublishedAsync(request, cancellationToken) is { } published) return published;
+
+        var log = new EngineBuildLog();
+        var recorded = await recordings.FindPinsAsync(request.Nickname, request.Revision, request.Version, cancellationToken);
+        var registration = request.Registration;
+        if (recorded is not null && registration.Packages is { } packages)
+            registration = registration with { Packages = recorded.Packages.Pin(packages) };
+        var notes = new List<string>();
+        var dockerfile = DockerfileWriter.Write(registration, baseReference.WithDigest(baseDigest).ToString(), notes);
+
+        var working = new ImageReference(_images.Registry, _images.RepositoryFor(request.Nickname), WorkingTagFor(request.Version), null);
+        var workingName = working.ToString();
+        log.Add($"Building v{request.Version} of {request.Nickname} (revision {request.Revision}) on the Docker engine as {workingName}");
+        if (recorded is not null) log.Add($"Package versions pinned from v{recorded.Version} where the registration does not pin them");
+        log.Add("Dockerfile:");
+        foreach (var line in dockerfile.TrimEnd('\n').Split('\n')) log.Add("  " + line);
+
+        try
+        {
+            var imageId = await RunBuildAsync(request, dockerfile, workingName, log, cancellationToken);
+            var resolved = await ReadPackageLockAsync(imageId, cancellationToken);
+            log.Add(string.Create(CultureInfo.InvariantCulture, $"Recorded {resolved.Apt.Count} apt and {resolved.Pip.Count} pip package versions"));
+
+            await PushAsync(working, log, cancellationToken);
+            var built = await publisher.PublishAsync(request, working, applySettings: notes.Count > 0, cancellationToken);
+            log.Add($"Published {built.Image}");
+            await CleanUpAsync(working, workingName, log, cancellationToken);
+
+            await recordings.SaveAsync(
+                new BuildRecording(request.Nickname, request.Version, request.Revision, request.BaseDigest, true, resolved, time.GetUtcNow()),
+                log.Lines(), cancellationToken);
+            LogBuilt(request.Nickname, request.Version, built.Image);
+            return built;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            log.Add("The build was cancelled (its time limit passed or the service is stopping)");
+            await SaveFailureAsync(request, log);
+            throw;
+        }
+        catch (Exception e) when (e is ImageBuildFailedException or ImageTagConflictException)
+        {
+            await SaveFailureAsync(request, log);
+            throw;
+        }
+        catch (Exception e) when (e is DockerApiException or InvalidOperationException or RegistryException or HttpRequestException or IOException)
+        {
+            log.Add("ERROR: " + e.Message);
+            await SaveFailureAsync(request, log);
+            throw new ImageBuildFailedException($"The build of v{request.Version} of '{request.Nickname}' failed: {e.Message}", log.Tail(FailureTailLines));
+        }
+    }
+
+    private async Task<string> RunBuildAsync(BuildRequest request, string dockerfile, string tag, EngineBuildLog log, CancellationToken cancellationToken)
+    {
+        await using var context = await WriteContextAsync(request, dockerfile, cancellationToken);
+        var parameters = new ImageBuildParameters
+        {
+            Dockerfile = "Dockerfile",
+            Tags = [tag],
+            NetworkMode = _builds.Docker.NetworkMode,
+            // Intermediate containers go even when a step fails or the build is cancelled.
+            Remove = true,
+            ForceRemove = true,
+            BuildArgs = BuildArgs(),
+        };
+        var auth = await AuthConfigsAsync(request, cancellationToken);
+        try
+        {
+            await docker.Images.BuildImageFromDockerfileAsync(parameters, context, auth, new Dictionary<string, string>(), log, cancellationToken);
+        }
+        catch (DockerApiException e)
+        {
+            log.Add("ERROR: " + e.ResponseBody.Trim());
+            throw new ImageBuildFailedException(
+                $"The Docker engine refused the build of v{request.Version} of '{request.Nickname}': {e.ResponseBody.Trim()}", log.Tail(FailureTailLines));
+        }
+
+        if (log.Error is { } failure)
+        {
+            throw new ImageBuildFailedException(
+                $"The Docker engine could not build v{request.Version} of '{request.Nickname}': {failure}", log.Tail(FailureTailLines));
+        }
+
+        // The engine names the image it built; older engines only print it, so the tag is the fallback.
+        if (log.ImageId is { Length: > 0 } id) return id;
+        var image = await docker.Images.InspectImageAsync(tag, cancellationToken);
+        return image.ID;
+    }
+
+    private Dictionary<string, string> BuildArgs()
+    {
+        var args = new Dictionary<string, string>(StringComparer.Ordinal);
+        var sources = _builds.Apt.Sources.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim()).ToList();
+        if (sources.Count > 0) args[DockerfileWriter.AptSourcesArg] = string.Join('\n', sources);
+        if (!string.IsNullOrWhiteSpace(_builds.Pip.IndexUrl)) args[DockerfileWriter.PipIndexUrlArg] = _builds.Pip.IndexUrl.Trim();
+        return args;
+    }
+
+    /// <summary>The build context: the Dockerfile and, when the registration has files, their tar written like a rebase's layer.</summary>
+    private static async Task<MemoryStream> WriteContextAsync(BuildRequest request, string dockerfile, CancellationToken cancellationToken)
+    {
+        // Registration files are small (at most 512 KiB in all): the context fits in memory.
+        var context = new MemoryStream();
+        await using (var tar = new TarWriter(context, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            await WriteFileAsync(tar, "Dockerfile", Encoding.UTF8.GetBytes(dockerfile), cancellationToken);
+            var files = LayerWriter.EntriesFor(request.Registration).Where(e => e.Kind != LayerEntryKind.Whiteout).ToList();
+            if (files.Count > 0)
+            {
+                await using var layer = await LayerWriter.WriteAsync(files, cancellationToken);
+                using var bytes = new MemoryStream();
+                await layer.Content.CopyToAsync(bytes, cancellationToken);
+                await WriteFileAsync(tar, DockerfileWriter.FilesArchive, bytes.ToArray(), cancellationToken);
+            }
+        }
+        context.Position = 0;
+        return context;
+    }
+
+    private static async Task WriteFileAsync(TarWriter tar, string name, byte[] content, CancellationToken cancellationToken)
+    {
+        using var data = new MemoryStream(content, writable: false);
+        var entry = new PaxTarEntry(TarEntryType.RegularFile, name)
+        {
+            Mode = (UnixFileMode)0b110_100_100,
+            ModificationTime = DateTimeOffset.UnixEpoch,
+            DataStream = data,
+        };
+        await tar.WriteEntryAsync(entry, cancellationToken);
+    }
+
+    /// <summary>Reads the package lock the build wrote, from a container that is created but never started.</summary>
+    private async Task<ResolvedPackages> ReadPackageLockAsync(string imageId, CancellationToken cancellationToken)
+    {
+        var created = await docker.Containers.CreateContainerAsync(
+            new CreateContainerParameters { Image = imageId, Cmd = ["true"], NetworkDisabled = true }, cancellationToken);
+        try
+        {
+            GetArchiveFromContainerResponse archive;
+            try
+            {
+                archive = await docker.Containers.GetArchiveFromContainerAsync(
+                    created.ID, new GetArchiveFromContainerParameters { Path = ResolvedPackages.LockPath }, statOnly: false, cancellationToken);
+            }
+            catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                return ResolvedPackages.Empty;
+            }
+
+            await using var stream = archive.Stream;
+            using var reader = new TarReader(stream);
+            while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
+            {
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null) continue;
+                using var text = new StreamReader(entry.DataStream, Encoding.UTF8);
+                return ResolvedPackages.ParseLock(await text.ReadToEndAsync(cancellationToken));
+            }
+            return ResolvedPackages.Empty;
+        }
+        finally
+        {
+            await docker.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
+        }
+    }
+
+    private async Task PushAsync(ImageReference working, EngineBuildLog log, CancellationToken cancellationToken)
+    {
+        var push = new PushProgress();
+        var auth = await AuthConfigAsync(working.Registry, cancellationToken) ?? new AuthConfig();
+        await docker.Images.PushImageAsync(working.Name, new ImagePushParameters { Tag = working.Tag }, auth, push, cancellationToken);
+        if (push.Error is { } failure)
+        {
+            log.Add("ERROR: " + failure);
+            throw new ImageBuildFailedException($"The Docker engine built {working} but could not push it: {failure}", log.Tail(FailureTailLines));
+        }
+        log.Add($"Pushed {working}");
+    }
+
+    /// <summary>Drops the working tag from the registry and the engine's copy of the image; the published version keeps every blob.</summary>
+    private async Task CleanUpAsync(ImageReference working, string workingName, EngineBuildLog log, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await registry.ResolveDigestAsync(working, cancellationToken) is { } digest)
+                await registry.DeleteManifestAsync(working.WithDigest(digest), cancellationToken);
+        }
+        catch (RegistryException e)
+        {
+            // Registries may refuse deletes; the working tag is only clutter.
+            log.Add($"The working tag {working} stays in the registry: {e.Message}");
+        }
+        if (!_builds.Docker.RemoveAfterPush) return;
+        try
+        {
+            await docker.Images.DeleteImageAsync(workingName, new ImageDeleteParameters { Force = true }, cancellationToken);
+        }
+        catch (DockerImageNotFoundException)
+        {
+        }
+    }
+
+    private async Task SaveFailureAsync(BuildRequest request, EngineBuildLog log)
+    {
+        try
+        {
+            await recordings.SaveAsync(
+                new BuildRecording(request.Nickname, request.Version, request.Revision, request.BaseDigest, false, ResolvedPackages.Empty, time.GetUtcNow()),
+                log.Lines(), CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The failure itself is what the caller must hear about; a lost log is only logged.
+            LogRecordingFailed(e, request.Nickname, request.Version);
+        }
+    }
+
+    private async Task<AuthConfig?> AuthConfigAsync(string registryHost, CancellationToken cancellationToken)
+    {
+        var credential = await credentials.GetCredentialAsync(registryHost, cancellationToken);
+        if (credential is null) return null;
+        if (!string.IsNullOrEmpty(credential.RefreshToken)) return new AuthConfig { ServerAddress = registryHost, IdentityToken = credential.RefreshToken };
+        return credential.HasPassword ? new AuthConfig { ServerAddress = registryHost, Username = credential.Username, Password = credential.Password } : null;
+    }
+
+    /// <summary>Credentials for pulling the base during the build (and for the custom registry), where configured.</summary>
+    private async Task<List<AuthConfig>> AuthConfigsAsync(BuildRequest request, CancellationToken cancellationToken)
+    {
+        var hosts = new[] { ImageReference.Parse(request.Registration.Base).Registry, _images.Registry }.Distinct(StringComparer.OrdinalIgnoreCase);
+        var configs = new List<AuthConfig>();
+        foreach (var host in hosts)
+        {
+            if (await AuthConfigAsync(host, cancellationToken) is { } config) configs.Add(config);
+        }
+        return configs;
+    }
+
+    /// <summary>A push's progress: only its first error matters (it arrives in a successful response).</summary>
+    private sealed class PushProgress : IProgress<JSONMessage>
+    {
+        public string? Error { get; private set; }
+
+        public void Report(JSONMessage value)
+        {
+            var error = value.Error?.Message ?? value.ErrorMessage;
+            if (!string.IsNullOrEmpty(error)) Error ??= error;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Built v{Version} of {Nickname} on the Docker engine: {Image}")]
+    private partial void LogBuilt(string nickname, int version, string image);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the failed build of v{Version} of {Nickname}")]
+    private partial void LogRecordingFailed(Exception exception, string nickname, int version);
+}
