@@ -64,16 +64,21 @@ public sealed partial class DockerEngineBuilder(
         log.Add("Dockerfile:");
         foreach (var line in dockerfile.TrimEnd('\n').Split('\n')) log.Add("  " + line);
 
+        var clock = time.GetTimestamp();
+        string Elapsed() => string.Create(CultureInfo.InvariantCulture, $"(at {time.GetElapsedTime(clock).TotalSeconds:F1} s)");
         try
         {
             var imageId = await RunBuildAsync(request, dockerfile, workingName, log, cancellationToken);
+            log.Add($"Built {imageId} {Elapsed()}");
             var resolved = await ReadPackageLockAsync(imageId, cancellationToken);
-            log.Add(string.Create(CultureInfo.InvariantCulture, $"Recorded {resolved.Apt.Count} apt and {resolved.Pip.Count} pip package versions"));
+            log.Add(string.Create(CultureInfo.InvariantCulture, $"Recorded {resolved.Apt.Count} apt and {resolved.Pip.Count} pip package versions {Elapsed()}"));
 
             await PushAsync(working, log, cancellationToken);
+            log.Add($"Pushed {workingName} {Elapsed()}");
             var built = await publisher.PublishAsync(request, working, applySettings: notes.Count > 0, cancellationToken);
             log.Add($"Published {built.Image}");
             await CleanUpAsync(working, workingName, log, cancellationToken);
+            log.Add($"Done {Elapsed()}");
 
             await recordings.SaveAsync(
                 new BuildRecording(request.Nickname, request.Version, request.Revision, request.BaseDigest, true, resolved, time.GetUtcNow()),
@@ -197,8 +202,11 @@ public sealed partial class DockerEngineBuilder(
                 return ResolvedPackages.Empty;
             }
 
-            await using var stream = archive.Stream;
-            using var reader = new TarReader(stream);
+            // The lock is a few KiB: read the whole archive, then the one file in it.
+            using var buffer = new MemoryStream();
+            await using (var stream = archive.Stream) await stream.CopyToAsync(buffer, cancellationToken);
+            buffer.Position = 0;
+            using var reader = new TarReader(buffer);
             while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
             {
                 if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null) continue;
@@ -223,7 +231,6 @@ public sealed partial class DockerEngineBuilder(
             log.Add("ERROR: " + failure);
             throw new ImageBuildFailedException($"The Docker engine built {working} but could not push it: {failure}", log.Tail(FailureTailLines));
         }
-        log.Add($"Pushed {working}");
     }
 
     /// <summary>Drops the working tag from the registry and the engine's copy of the image; the published version keeps every blob.</summary>
@@ -244,8 +251,10 @@ public sealed partial class DockerEngineBuilder(
         {
             await docker.Images.DeleteImageAsync(workingName, new ImageDeleteParameters { Force = true }, cancellationToken);
         }
-        catch (DockerImageNotFoundException)
+        catch (Exception e) when (e is DockerApiException or HttpRequestException or TimeoutException || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
+            // The version is published: a copy the engine could not drop only takes disk until its next prune.
+            log.Add($"The engine keeps its copy of {workingName}: {e.Message}");
         }
     }
 
