@@ -80,8 +80,7 @@ public class DockerfileWriterTests
     public void Env_label_and_workdir_words_are_double_quoted_with_backslash_quote_and_dollar_escaped()
     {
         var dockerfile = DockerfileWriter.Write(Hostile(), From, new List<string>());
-        Assert.Contains("ENV QUOTES=\"he said \\\"hi\\\" \\\\ and left\\\\\"\n", dockerfile, StringComparison.Ordinal);
-        Assert.Contains("ENV SUBST=\"\\$(touch /pwned) \\${HOME} \\$HOME `id`\"\n", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("ENV QUOTES=\"he said \\\"hi\\\" \\\\ and left\\\\\" SUBST=\"\\$(touch /pwned) \\${HOME} \\$HOME `id`\"\n", dockerfile, StringComparison.Ordinal);
         Assert.Contains("LABEL \"org.example.\\\"note\\\"\"=\"\\$HOME \\\"x\\\"\"\n", dockerfile, StringComparison.Ordinal);
         Assert.Contains("WORKDIR \"/srv/\\$HOME/we ird\"\n", dockerfile, StringComparison.Ordinal);
     }
@@ -114,12 +113,25 @@ public class DockerfileWriterTests
         Assert.StartsWith("# ", dockerfile, StringComparison.Ordinal);
         Assert.True(At("FROM " + From) < At("install-apt"));
         Assert.True(At("install-apt") < At("install-pip"));
-        Assert.True(At("install-pip") < At(ResolvedPackages.LockPath));
-        Assert.True(At(ResolvedPackages.LockPath) < At("RUN [\"rm\""));
+        Assert.True(At("install-apt") < At("install-pip"));
+        Assert.True(At("install-pip") < At("RUN [\"rm\""));
         Assert.True(At("RUN [\"rm\"") < At("ADD "));
         Assert.True(At("ADD ") < At("ENV "));
         Assert.True(At("ENV ") < At("ENTRYPOINT "));
         Assert.True(At("ENTRYPOINT ") < At("CMD "));
+    }
+
+    [Theory]
+    [InlineData(new[] { "jq" }, new string[0], "install-apt")]
+    [InlineData(new string[0], new[] { "requests" }, "install-pip")]
+    [InlineData(new[] { "jq" }, new[] { "requests" }, "install-pip")]
+    public void The_package_lock_is_written_by_the_last_install_step_only(string[] apt, string[] pip, string last)
+    {
+        var dockerfile = DockerfileWriter.Write(new Registration { Base = "debian", Packages = new PackageSpec { Apt = apt, Pip = pip } }, "debian", new List<string>());
+        var runs = dockerfile.Split('\n').Where(l => l.StartsWith("RUN ", StringComparison.Ordinal)).ToList();
+        var withLock = Assert.Single(runs, l => l.Contains(ResolvedPackages.LockPath, StringComparison.Ordinal));
+        Assert.Contains(last, withLock, StringComparison.Ordinal);
+        Assert.Equal(withLock, runs[^1]);
     }
 
     [Fact]

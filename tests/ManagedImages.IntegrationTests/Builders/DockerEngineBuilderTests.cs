@@ -5,6 +5,7 @@ using ManagedImages.Builds;
 using ManagedImages.Jobs;
 using ManagedImages.Oci;
 using ManagedImages.Registrations;
+using Xunit.Abstractions;
 
 namespace ManagedImages.IntegrationTests.Builders;
 
@@ -17,7 +18,7 @@ public sealed class DockerBuildsDefinition : ICollectionFixture<DockerBuildFixtu
 /// <summary>Package builds on the real Docker engine, installing from a local apt repository, pushed to the real registry.</summary>
 [Trait("Category", "Stack")]
 [Collection(DockerBuildsDefinition.Name)]
-public sealed class DockerEngineBuilderTests(DockerBuildFixture fixture)
+public sealed class DockerEngineBuilderTests(DockerBuildFixture fixture, ITestOutputHelper output)
 {
     [Fact]
     public async Task A_package_is_installed_and_recorded_and_a_rebuild_on_a_new_base_installs_the_recorded_version_not_the_newer_one()
@@ -82,6 +83,7 @@ public sealed class DockerEngineBuilderTests(DockerBuildFixture fixture)
 
         var log = await fixture.Recordings.GetBuildLogAsync(nickname, 1, timeout.Token);
         Assert.NotNull(log);
+        foreach (var line in log.Where(l => l.Contains("(at ", StringComparison.Ordinal) || l.StartsWith("Step ", StringComparison.Ordinal))) output.WriteLine(line);
         Assert.Contains(log, l => l.Contains("FROM " + fixture.BaseTag.WithDigest(Digest.Parse(fixture.BaseDigest1)), StringComparison.Ordinal));
         Assert.Contains(log, l => l.Contains("Setting up mi-hello (1.0)", StringComparison.Ordinal));
         Assert.Contains(log, l => l.Contains("Published " + built.Image, StringComparison.Ordinal));
