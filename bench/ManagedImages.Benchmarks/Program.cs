@@ -13,7 +13,7 @@ rebase.SetAction((parse, ct) =>
 {
     var options = new RebaseOptions
     {
-        Repetitions = parse.GetValue(repetitions) is > 0 and var r ? r : 7,
+        Repetitions = parse.GetValue(repetitions) is > 0 and var r ? r : 15,
         VersionsPerRepetition = parse.GetValue(versions),
         LargeLayerBytes = parse.GetValue(layerMiB) * 1024 * 1024,
     };

@@ -27,7 +27,8 @@ internal sealed class LayerMemoryBenchmark(int repetitions, long fileBytes, long
                 results[size].Add(measurement);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  repetition {rep + 1}, {Samples.MiB(size)} MiB file: peak RSS +{Samples.MiB(measurement.PeakRssDelta)} MiB, " +
-                    $"private +{Samples.MiB(measurement.PeakAnonDelta)} MiB, managed heap +{Samples.MiB(measurement.PeakManagedDelta)} MiB, {measurement.Seconds:0.0} s"));
+                    $"private +{Samples.MiB(measurement.PeakAnonDelta)} MiB, managed heap +{Samples.MiB(measurement.PeakManagedDelta)} MiB " +
+                    $"({Samples.MiB(measurement.AllocatedBytes)} MiB allocated, {measurement.Gen0Collections} gen0 / {measurement.Gen2Collections} gen2 GCs), {measurement.Seconds:0.0} s"));
             }
         }
 
@@ -35,7 +36,7 @@ internal sealed class LayerMemoryBenchmark(int repetitions, long fileBytes, long
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{repetitions} child processes per size, medians; MiB = 2^20 bytes; deltas are against the same process right before writing"));
         output.WriteLine();
-        var table = new MarkdownTable("file in the layer", "RSS before (baseline)", "peak RSS (VmHWM) delta", "peak private (RssAnon) delta", "peak managed heap delta", "write time", "throughput", "RSS delta vs 150 MB target");
+        var table = new MarkdownTable("file in the layer", "RSS before (baseline)", "peak RSS (VmHWM) delta", "peak private (RssAnon) delta", "peak managed heap delta", "allocated while writing", "GCs (gen0 / gen2)", "write time", "throughput", "RSS delta vs 150 MB target");
         foreach (var (size, list) in results)
         {
             var rssDelta = Samples.Median(list.Select(m => (double)m.PeakRssDelta));
@@ -46,6 +47,8 @@ internal sealed class LayerMemoryBenchmark(int repetitions, long fileBytes, long
                 $"{Samples.MiB(rssDelta)} MiB (max {Samples.MiB(list.Max(m => m.PeakRssDelta))})",
                 $"{Samples.MiB(Samples.Median(list.Select(m => (double)m.PeakAnonDelta)))} MiB",
                 $"{Samples.MiB(Samples.Median(list.Select(m => (double)m.PeakManagedDelta)))} MiB",
+                $"{Samples.MiB(Samples.Median(list.Select(m => (double)m.AllocatedBytes)))} MiB",
+                string.Create(CultureInfo.InvariantCulture, $"{Samples.Median(list.Select(m => (double)m.Gen0Collections))} / {Samples.Median(list.Select(m => (double)m.Gen2Collections))}"),
                 string.Create(CultureInfo.InvariantCulture, $"{seconds:0.0} s"),
                 string.Create(CultureInfo.InvariantCulture, $"{size / seconds / (1024 * 1024):0} MiB/s"),
                 $"{Samples.Ratio(rssDelta / TargetBytes)} ({(rssDelta < TargetBytes ? "met" : "NOT met")})");

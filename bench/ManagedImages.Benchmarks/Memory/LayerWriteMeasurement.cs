@@ -15,7 +15,10 @@ internal sealed record LayerWriteMeasurement(
     long AnonBefore,
     long AnonPeakSampled,
     long ManagedBefore,
-    long ManagedPeakSampled)
+    long ManagedPeakSampled,
+    long AllocatedBytes,
+    int Gen0Collections,
+    int Gen2Collections)
 {
     /// <summary>Peak resident set above the figure right before writing (VmHWM, so nothing between samples is missed).</summary>
     public long PeakRssDelta => HwmAfter - RssBefore;

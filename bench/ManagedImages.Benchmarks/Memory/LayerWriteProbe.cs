@@ -22,6 +22,8 @@ internal static class LayerWriteProbe
         GC.Collect();
         var managedBefore = GC.GetTotalMemory(forceFullCollection: true);
         var before = ProcStatus.Read();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var (gen0Before, gen2Before) = (GC.CollectionCount(0), GC.CollectionCount(2));
 
         using var sampler = new PeakSampler(SampleInterval);
         var clock = Stopwatch.StartNew();
@@ -29,12 +31,14 @@ internal static class LayerWriteProbe
         var seconds = clock.Elapsed.TotalSeconds;
         var peaks = sampler.Stop();
         var after = ProcStatus.Read();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        var (gen0, gen2) = (GC.CollectionCount(0) - gen0Before, GC.CollectionCount(2) - gen2Before);
 
         var measurement = new LayerWriteMeasurement(
             fileBytes, layerBytes, seconds,
             before.VmRss, before.VmHwm, after.VmHwm, Math.Max(peaks.VmRss, after.VmRss),
             before.RssAnon, Math.Max(peaks.RssAnon, after.RssAnon),
-            managedBefore, peaks.Managed);
+            managedBefore, peaks.Managed, allocated, gen0, gen2);
         output.WriteLine(JsonSerializer.Serialize(measurement));
         return 0;
     }

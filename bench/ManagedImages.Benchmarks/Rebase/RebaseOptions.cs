@@ -3,7 +3,7 @@ namespace ManagedImages.Benchmarks.Rebase;
 /// <summary>The knobs of the rebase benchmark; the defaults keep a run to a few minutes (after the one-time base push).</summary>
 internal sealed record RebaseOptions
 {
-    public int Repetitions { get; init; } = 7;
+    public int Repetitions { get; init; } = 15;
 
     public int VersionsPerRepetition { get; init; } = 5;
 
