@@ -1,6 +1,8 @@
 using System.CommandLine;
+using ManagedImages.Benchmarks.Harness;
 using ManagedImages.Benchmarks.Memory;
 using ManagedImages.Benchmarks.Rebase;
+using ManagedImages.Benchmarks.Runs;
 
 // Benchmarks of Managed Images: a Stopwatch harness (warmup, then repetitions; medians and p99), one subcommand per
 // figure in docs/benchmarks.md. Each prints Markdown tables.
@@ -30,5 +32,21 @@ var probe = new Command(LayerMemoryBenchmark.ProbeCommand, "Internal: one measur
 probe.Hidden = true;
 probe.SetAction((parse, ct) => LayerWriteProbe.RunAsync(parse.GetValue(bytes), Console.Out, ct));
 
-var root = new RootCommand("Managed Images benchmarks (see docs/benchmarks.md).") { rebase, layerMemory, probe };
+// The in-memory test host's sidecar runs only ProcessorCount work items at once: the runs benchmarks start themselves
+// again with DOTNET_PROCESSOR_COUNT set high unless it is set already.
+Task<int> WithManyProcessors(string[] arguments, Func<Task<int>> run, CancellationToken ct) =>
+    Environment.GetEnvironmentVariable("DOTNET_PROCESSOR_COUNT") is { Length: > 0 }
+        ? run()
+        : SelfProcess.RunAsync(arguments, new Dictionary<string, string> { ["DOTNET_PROCESSOR_COUNT"] = "64" }, ct);
+
+var count = new Option<int>("--runs") { Description = "Runs measured (and as many floor sequences).", DefaultValueFactory = _ => 50 };
+var runs = new Command("runs", "Fresh path, run request to job container created, one at a time: p50/p99 beside the direct floor.") { count };
+runs.SetAction((parse, ct) => WithManyProcessors(args, () => new RunsBenchmark(Console.Out).RunSequentialAsync(parse.GetValue(count), ct), ct));
+
+var concurrency = new Option<int>("--concurrency") { Description = "Requests at once.", DefaultValueFactory = _ => 100 };
+var runsConcurrent = new Command("runs-concurrent", "Runs per second with many requests at once on a fresh image, beside the direct floor.") { concurrency, repetitions };
+runsConcurrent.SetAction((parse, ct) => WithManyProcessors(args,
+    () => new RunsBenchmark(Console.Out).RunConcurrentAsync(parse.GetValue(concurrency), parse.GetValue(repetitions) is > 0 and var r ? r : 3, ct), ct));
+
+var root = new RootCommand("Managed Images benchmarks (see docs/benchmarks.md).") { rebase, layerMemory, runs, runsConcurrent, probe };
 return await root.Parse(args).InvokeAsync();

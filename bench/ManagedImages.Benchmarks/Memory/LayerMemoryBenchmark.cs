@@ -59,17 +59,8 @@ internal sealed class LayerMemoryBenchmark(int repetitions, long fileBytes, long
 
     private static async Task<LayerWriteMeasurement> ProbeAsync(long size, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? throw new InvalidOperationException("The benchmark cannot find its own executable."))
-        {
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        // Under `dotnet bench.dll` the process is the host: the dll goes first.
-        if (Path.GetFileNameWithoutExtension(start.FileName) == "dotnet") start.ArgumentList.Add(typeof(LayerMemoryBenchmark).Assembly.Location);
-        start.ArgumentList.Add(ProbeCommand);
-        start.ArgumentList.Add("--bytes");
-        start.ArgumentList.Add(size.ToString(CultureInfo.InvariantCulture));
-
+        var start = SelfProcess.StartInfo([ProbeCommand, "--bytes", size.ToString(CultureInfo.InvariantCulture)]);
+        start.RedirectStandardOutput = true;
         using var child = Process.Start(start) ?? throw new InvalidOperationException("The probe process did not start.");
         var text = await child.StandardOutput.ReadToEndAsync(cancellationToken);
         await child.WaitForExitAsync(cancellationToken);
