@@ -37,7 +37,7 @@ probe.SetAction((parse, ct) => LayerWriteProbe.RunAsync(parse.GetValue(bytes), C
 Task<int> WithManyProcessors(string[] arguments, Func<Task<int>> run, CancellationToken ct) =>
     Environment.GetEnvironmentVariable("DOTNET_PROCESSOR_COUNT") is { Length: > 0 }
         ? run()
-        : SelfProcess.RunAsync(arguments, new Dictionary<string, string> { ["DOTNET_PROCESSOR_COUNT"] = "64" }, ct);
+        : SelfProcess.RunAsync(arguments, new Dictionary<string, string> { ["DOTNET_PROCESSOR_COUNT"] = "256" }, ct);
 
 var count = new Option<int>("--runs") { Description = "Runs measured (and as many floor sequences).", DefaultValueFactory = _ => 50 };
 var runs = new Command("runs", "Fresh path, run request to job container created, one at a time: p50/p99 beside the direct floor.") { count };

@@ -10,7 +10,13 @@ internal static class MachineInfo
     {
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {load} at start, " +
+            $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Cores()} cores, load average {load} at start, " +
             $"{RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}");
     }
+
+    // Environment.ProcessorCount follows DOTNET_PROCESSOR_COUNT, which the runs benchmarks raise.
+    private static int Cores() =>
+        File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").Count(l => l.StartsWith("processor", StringComparison.Ordinal))
+            : Environment.ProcessorCount;
 }
