@@ -149,7 +149,16 @@ internal sealed class RunsBenchmark(TextWriter output)
     {
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         patience.CancelAfter(TimeSpan.FromMinutes(5));
-        var done = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, patience.Token);
+        OrchestrationMetadata done;
+        try
+        {
+            done = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, patience.Token);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            var status = await host.Client.GetInstanceAsync(id, getInputsAndOutputs: true, CancellationToken.None);
+            throw new TimeoutException($"Run {id} did not complete within 5 minutes: {status?.RuntimeStatus}, custom status {status?.SerializedCustomStatus}", e);
+        }
         if (done.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
             throw new InvalidOperationException($"Run {id} ended {done.RuntimeStatus}: {done.FailureDetails?.ErrorMessage}");
         var output = done.ReadOutputAs<RunOutput>();
