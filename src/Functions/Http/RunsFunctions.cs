@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ManagedImages.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -30,10 +29,10 @@ public sealed class RunsFunctions(RunsEndpoints runs)
     /// </summary>
     internal static RunAccepted WithDurableLinks(DurableTaskClient durable, RunAccepted accepted)
     {
-        JsonElement payload;
+        object payload;
         try
         {
-            payload = JsonSerializer.SerializeToElement(durable.CreateHttpManagementPayload(accepted.Id));
+            payload = durable.CreateHttpManagementPayload(accepted.Id);
         }
         catch (InvalidOperationException)
         {
@@ -41,13 +40,14 @@ public sealed class RunsFunctions(RunsEndpoints runs)
             return accepted;
         }
 
-        string? Url(string name) => payload.TryGetProperty(name, out var value) ? value.GetString() : null;
-        return accepted with
-        {
-            StatusQueryGetUri = Url("statusQueryGetUri"),
-            SendEventPostUri = Url("sendEventPostUri"),
-            TerminatePostUri = Url("terminatePostUri"),
-            PurgeHistoryDeleteUri = Url("purgeHistoryDeleteUri"),
-        };
+        return payload is HttpManagementPayload urls
+            ? accepted with
+            {
+                StatusQueryGetUri = urls.StatusQueryGetUri,
+                SendEventPostUri = urls.SendEventPostUri,
+                TerminatePostUri = urls.TerminatePostUri,
+                PurgeHistoryDeleteUri = urls.PurgeHistoryDeleteUri,
+            }
+            : accepted;
     }
 }
