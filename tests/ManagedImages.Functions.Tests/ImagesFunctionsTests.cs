@@ -24,7 +24,7 @@ public sealed class ImagesFunctionsTests(ApiFixture fixture) : IClassFixture<Api
     public async Task Put_of_a_new_registration_answers_202_and_schedules_the_registration_run_once_even_when_retried()
     {
         var nick = Nick();
-        var durable = Durable.Client();
+        var durable = DurableClients.Create();
 
         var first = await Requests.WriteAsync(await Functions.Put(Requests.Create("PUT", $"/api/images/{nick}", Busybox), nick, durable.Object));
         var retried = await Requests.WriteAsync(await Functions.Put(Requests.Create("PUT", $"/api/images/{nick}", Busybox), nick, durable.Object));
@@ -53,7 +53,7 @@ public sealed class ImagesFunctionsTests(ApiFixture fixture) : IClassFixture<Api
     public async Task Put_with_invalid_fields_answers_400_problem_naming_each_field()
     {
         var nick = Nick();
-        var durable = Durable.Client();
+        var durable = DurableClients.Create();
         var body = "{\"base\": \"Not A Reference\", \"files\": [{\"path\": \"/etc/app.conf\"}], \"env\": {\"1BAD\": \"x\"}}";
 
         var answer = await Requests.WriteAsync(await Functions.Put(Requests.Create("PUT", $"/api/images/{nick}", body), nick, durable.Object));
@@ -73,7 +73,7 @@ public sealed class ImagesFunctionsTests(ApiFixture fixture) : IClassFixture<Api
     [Fact]
     public async Task Put_with_an_invalid_nickname_answers_400_naming_the_nickname()
     {
-        var answer = await Requests.WriteAsync(await Functions.Put(Requests.Create("PUT", "/api/images/Bad_Name", Busybox), "Bad_Name", Durable.Client().Object));
+        var answer = await Requests.WriteAsync(await Functions.Put(Requests.Create("PUT", "/api/images/Bad_Name", Busybox), "Bad_Name", DurableClients.Create().Object));
 
         Assert.Equal(400, answer.Status);
         Assert.Equal(["nickname"], answer.ErrorFields());
@@ -85,7 +85,7 @@ public sealed class ImagesFunctionsTests(ApiFixture fixture) : IClassFixture<Api
         var nick = Nick();
         var body = "{\"base\": \"127.0.0.1:5000/fntest/busybox:1\", \"files\": [{\"path\": \"/a\", \"contnt\": \"x\"}]}";
 
-        var answer = await Requests.WriteAsync(await Functions.Put(Requests.Create("PUT", $"/api/images/{nick}", body), nick, Durable.Client().Object));
+        var answer = await Requests.WriteAsync(await Functions.Put(Requests.Create("PUT", $"/api/images/{nick}", body), nick, DurableClients.Create().Object));
 
         Assert.Equal(400, answer.Status);
         Assert.StartsWith("application/problem+json", answer.ContentType, StringComparison.Ordinal);
@@ -100,7 +100,7 @@ public sealed class ImagesFunctionsTests(ApiFixture fixture) : IClassFixture<Api
     {
         var nick = Nick();
         var answer = await Requests.WriteAsync(await Functions.Put(
-            Requests.Create("PUT", $"/api/images/{nick}", "{\n  \"base\": \"x\",\n  \"env\": {\"A\": }\n}"), nick, Durable.Client().Object));
+            Requests.Create("PUT", $"/api/images/{nick}", "{\n  \"base\": \"x\",\n  \"env\": {\"A\": }\n}"), nick, DurableClients.Create().Object));
 
         Assert.Equal(400, answer.Status);
         Assert.Equal(Problems.MalformedJsonType, answer.Body.GetProperty("type").GetString());
@@ -112,7 +112,7 @@ public sealed class ImagesFunctionsTests(ApiFixture fixture) : IClassFixture<Api
     {
         var nick = Nick();
         var answer = await Requests.WriteAsync(await Functions.Put(
-            Requests.Create("PUT", $"/api/images/{nick}", "{\"env\": {}}"), nick, Durable.Client().Object));
+            Requests.Create("PUT", $"/api/images/{nick}", "{\"env\": {}}"), nick, DurableClients.Create().Object));
 
         Assert.Equal(400, answer.Status);
         Assert.Equal(["base"], answer.ErrorFields());
@@ -122,7 +122,7 @@ public sealed class ImagesFunctionsTests(ApiFixture fixture) : IClassFixture<Api
     public async Task Put_with_an_if_match_that_is_no_longer_current_answers_409()
     {
         var nick = Nick();
-        var durable = Durable.Client();
+        var durable = DurableClients.Create();
         var created = await Requests.WriteAsync(await Functions.Put(Requests.Create("PUT", $"/api/images/{nick}", Busybox), nick, durable.Object));
         var etag = created.Headers["ETag"];
         var changed = Busybox.Replace("fast", "slow", StringComparison.Ordinal);
@@ -145,7 +145,7 @@ public sealed class ImagesFunctionsTests(ApiFixture fixture) : IClassFixture<Api
     {
         var nick = Nick();
         await MakeReadyAsync(nick);
-        var durable = Durable.Client();
+        var durable = DurableClients.Create();
 
         var answer = await Requests.WriteAsync(await Functions.Put(
             Requests.Create("PUT", $"/api/images/{nick}", Busybox.Replace("fast", "slow", StringComparison.Ordinal)), nick, durable.Object));
@@ -213,7 +213,7 @@ public sealed class ImagesFunctionsTests(ApiFixture fixture) : IClassFixture<Api
     public async Task List_answers_a_summary_of_each_registered_image()
     {
         var nick = Nick();
-        await Functions.Put(Requests.Create("PUT", $"/api/images/{nick}", Busybox), nick, Durable.Client().Object);
+        await Functions.Put(Requests.Create("PUT", $"/api/images/{nick}", Busybox), nick, DurableClients.Create().Object);
 
         var answer = await Requests.WriteAsync(await Functions.List(Requests.Create("GET", "/api/images")));
 

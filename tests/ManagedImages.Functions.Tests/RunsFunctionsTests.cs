@@ -28,7 +28,7 @@ public sealed class RunsFunctionsTests(ApiFixture fixture) : IClassFixture<ApiFi
     public async Task Start_answers_202_with_the_status_url_and_schedules_RunImageOrchestrator_with_the_args_and_env()
     {
         var nick = await RegisteredAsync();
-        var durable = Durable.Client();
+        var durable = DurableClients.Create();
         var body = "{\"args\": [\"echo\", \"hi\"], \"env\": {\"GREETING\": \"hello\"}}";
 
         var answer = await Requests.WriteAsync(await Functions.Start(Requests.Create("POST", $"/api/images/{nick}/runs", body), nick, durable.Object));
@@ -52,7 +52,7 @@ public sealed class RunsFunctionsTests(ApiFixture fixture) : IClassFixture<ApiFi
     public async Task Start_without_a_body_runs_with_no_args_and_env_and_each_request_gets_its_own_run()
     {
         var nick = await RegisteredAsync();
-        var durable = Durable.Client();
+        var durable = DurableClients.Create();
 
         var first = await Requests.WriteAsync(await Functions.Start(Requests.Create("POST", $"/api/images/{nick}/runs"), nick, durable.Object));
         var second = await Requests.WriteAsync(await Functions.Start(Requests.Create("POST", $"/api/images/{nick}/runs"), nick, durable.Object));
@@ -70,7 +70,7 @@ public sealed class RunsFunctionsTests(ApiFixture fixture) : IClassFixture<ApiFi
     public async Task Start_with_a_Functions_bound_client_adds_the_Durable_management_urls()
     {
         var nick = await RegisteredAsync();
-        var bound = FunctionsBoundClient(Durable.Client().Object, "http://localhost:7071/runtime/webhooks/durabletask", "taskHub=ManagedImages&code=k");
+        var bound = FunctionsBoundClient(DurableClients.Create().Object, "http://localhost:7071/runtime/webhooks/durabletask", "taskHub=ManagedImages&code=k");
 
         var answer = await Requests.WriteAsync(await Functions.Start(Requests.Create("POST", $"/api/images/{nick}/runs"), nick, bound));
 
@@ -85,7 +85,7 @@ public sealed class RunsFunctionsTests(ApiFixture fixture) : IClassFixture<ApiFi
     [Fact]
     public async Task Start_for_an_unknown_nickname_answers_404_and_starts_nothing()
     {
-        var durable = Durable.Client();
+        var durable = DurableClients.Create();
 
         var answer = await Requests.WriteAsync(await Functions.Start(Requests.Create("POST", "/api/images/fn-nobody/runs"), "fn-nobody", durable.Object));
 
@@ -98,7 +98,7 @@ public sealed class RunsFunctionsTests(ApiFixture fixture) : IClassFixture<ApiFi
     public async Task Start_with_a_bad_env_name_or_an_unknown_field_answers_400_naming_it()
     {
         var nick = await RegisteredAsync();
-        var durable = Durable.Client();
+        var durable = DurableClients.Create();
 
         var badEnv = await Requests.WriteAsync(await Functions.Start(
             Requests.Create("POST", $"/api/images/{nick}/runs", "{\"env\": {\"NOT-OK\": \"1\"}}"), nick, durable.Object));
@@ -120,7 +120,7 @@ public sealed class RunsFunctionsTests(ApiFixture fixture) : IClassFixture<ApiFi
             "sha256:" + new string('d', 64), true, "run-app-1", 0, ["hello"]);
         var instance = Instance("run-app-1", nameof(RunImageOrchestrator), OrchestrationRuntimeStatus.Completed, output, new RunProgress("done", "exited 0"));
 
-        var answer = await Requests.WriteAsync(await Functions.Get(Requests.Create("GET", "/api/runs/run-app-1"), "run-app-1", Durable.Client(instance).Object));
+        var answer = await Requests.WriteAsync(await Functions.Get(Requests.Create("GET", "/api/runs/run-app-1"), "run-app-1", DurableClients.Create(instance).Object));
 
         Assert.Equal(200, answer.Status);
         var body = answer.Body;
@@ -141,7 +141,7 @@ public sealed class RunsFunctionsTests(ApiFixture fixture) : IClassFixture<ApiFi
             new RunProgress("failed", "the base 127.0.0.1:5000/nothing:1 does not exist"),
             new TaskFailureDetails("PermanentFailureException", "the base 127.0.0.1:5000/nothing:1 does not exist", null, null, null));
 
-        var answer = await Requests.WriteAsync(await Functions.Get(Requests.Create("GET", "/api/runs/register-app-r1"), "register-app-r1", Durable.Client(instance).Object));
+        var answer = await Requests.WriteAsync(await Functions.Get(Requests.Create("GET", "/api/runs/register-app-r1"), "register-app-r1", DurableClients.Create(instance).Object));
 
         Assert.Equal(200, answer.Status);
         Assert.Equal("Failed", answer.Body.GetProperty("runtimeStatus").GetString());
@@ -153,7 +153,7 @@ public sealed class RunsFunctionsTests(ApiFixture fixture) : IClassFixture<ApiFi
     [Fact]
     public async Task Status_of_an_unknown_run_answers_404_problem()
     {
-        var answer = await Requests.WriteAsync(await Functions.Get(Requests.Create("GET", "/api/runs/nope"), "nope", Durable.Client().Object));
+        var answer = await Requests.WriteAsync(await Functions.Get(Requests.Create("GET", "/api/runs/nope"), "nope", DurableClients.Create().Object));
 
         Assert.Equal(404, answer.Status);
         Assert.StartsWith("application/problem+json", answer.ContentType, StringComparison.Ordinal);
@@ -163,7 +163,7 @@ public sealed class RunsFunctionsTests(ApiFixture fixture) : IClassFixture<ApiFi
     [Fact]
     public async Task An_unexpected_failure_answers_500_problem_without_its_details()
     {
-        var durable = Durable.Client();
+        var durable = DurableClients.Create();
         durable.Setup(c => c.GetInstanceAsync(It.IsAny<string>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new InvalidOperationException("secret connection string AccountKey=abc"));
 

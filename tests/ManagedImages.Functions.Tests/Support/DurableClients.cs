@@ -5,9 +5,9 @@ using Moq;
 namespace ManagedImages.Functions.Tests.Support;
 
 /// <summary>The Durable client seam the host binds: a mock that knows the instances scheduled through it.</summary>
-internal static class Durable
+internal static class DurableClients
 {
-    public static Mock<DurableTaskClient> Client(params OrchestrationMetadata[] existing)
+    public static Mock<DurableTaskClient> Create(params OrchestrationMetadata[] existing)
     {
         var client = new Mock<DurableTaskClient>(MockBehavior.Loose, "test");
         var instances = existing.ToDictionary(i => i.InstanceId);
