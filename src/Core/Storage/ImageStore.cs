@@ -1,0 +1,277 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
+using ManagedImages.Registrations;
+using Microsoft.Extensions.Options;
+
+namespace ManagedImages.Storage;
+
+/// <summary>
+/// Registrations and their versions in Table Storage: one table, one partition per nickname, a registration row and a
+/// row per version. Every write is guarded by the ETag it read, so concurrent writers never overwrite each other: the
+/// loser gets a <see cref="ConcurrencyConflictException"/>.
+/// </summary>
+public sealed class ImageStore
+{
+    // Builds complete once; a registration update racing with one only costs a re-read.
+    private const int MaxAttempts = 10;
+
+    // Tables are created once per process and table, however many stores point at them.
+    private static readonly ConcurrentDictionary<string, Task> CreatedTables = new();
+
+    private readonly TableClient table;
+    private readonly TimeProvider time;
+
+    public ImageStore(IOptions<StorageOptions> options)
+        : this(options?.Value ?? throw new ArgumentNullException(nameof(options)), TimeProvider.System)
+    {
+    }
+
+    internal ImageStore(StorageOptions options, TimeProvider time)
+    {
+        TableName = options.ResolveTablePrefix() + "images";
+        table = new TableClient(options.ResolveConnectionString(), TableName);
+        this.time = time;
+    }
+
+    /// <summary>The table that holds everything: "{TablePrefix}images".</summary>
+    public string TableName { get; }
+
+    public async Task<StoredRegistration?> GetAsync(string nickname, CancellationToken cancellationToken = default)
+    {
+        CheckNickname(nickname);
+        var entity = await ReadRegistrationAsync(nickname, cancellationToken);
+        return entity is null ? null : RegistrationEntity.Read(entity);
+    }
+
+    /// <summary>Every registration, ordered by nickname.</summary>
+    public async Task<IReadOnlyList<StoredRegistration>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var list = new List<StoredRegistration>();
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {RegistrationEntity.RowKey}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            list.Add(RegistrationEntity.Read(entity));
+        return list;
+    }
+
+    /// <summary>
+    /// Creates the registration (revision 1, Pending) or updates it (revision + 1). An identical registration is a no-op
+    /// that returns the stored one. <paramref name="ifMatch"/>, when given, is the ETag the caller read.
+    /// </summary>
+    /// <exception cref="ConcurrencyConflictException">Someone else changed or created it since it was read.</exception>
+    public async Task<StoredRegistration> SaveAsync(
+        string nickname, Registration registration, string? ifMatch, CancellationToken cancellationToken = default)
+    {
+        CheckNickname(nickname);
+        ArgumentNullException.ThrowIfNull(registration);
+        var hash = CustomizationHash.Compute(registration);
+        var document = RegistrationDocument.Split(registration);
+        var now = Now();
+
+        var existing = await ReadRegistrationAsync(nickname, cancellationToken);
+        if (existing is null)
+        {
+            // The caller read a registration that is gone: what they meant to change no longer exists.
+            if (!string.IsNullOrEmpty(ifMatch)) throw Conflict(nickname);
+            var created = new StoredRegistration(nickname, registration, 1, hash, RegistrationState.Pending, null, null, now, now);
+            try
+            {
+                var response = await table.AddEntityAsync(RegistrationEntity.Create(created, document), cancellationToken);
+                return created with { ETag = response.Headers.ETag?.ToString() ?? "" };
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                throw Conflict(nickname, e);
+            }
+        }
+
+        var current = RegistrationEntity.Read(existing);
+        if (current.CustomizationHash == hash && current.Registration.Base == registration.Base) return current;
+        if (!string.IsNullOrEmpty(ifMatch) && ifMatch != current.ETag) throw Conflict(nickname);
+
+        // A failed first build is retried with the new registration; otherwise the state is the versions' business.
+        var failed = current.State == RegistrationState.Failed;
+        var updated = current with
+        {
+            Registration = registration,
+            Revision = current.Revision + 1,
+            CustomizationHash = hash,
+            State = failed ? RegistrationState.Pending : current.State,
+            FailureReason = failed ? null : current.FailureReason,
+            UpdatedAt = now,
+        };
+        try
+        {
+            var response = await table.UpdateEntityAsync(
+                RegistrationEntity.Create(updated, document), existing.ETag, TableUpdateMode.Replace, cancellationToken);
+            return updated with { ETag = response.Headers.ETag?.ToString() ?? "" };
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            throw Conflict(nickname, e);
+        }
+    }
+
+    /// <summary>The versions of <paramref name="nickname"/>, newest first.</summary>
+    public async Task<IReadOnlyList<ImageVersion>> GetVersionsAsync(string nickname, CancellationToken cancellationToken = default)
+    {
+        CheckNickname(nickname);
+        await EnsureTableAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {nickname} and RowKey ge {VersionEntity.RowKeyPrefix} and RowKey lt {VersionEntity.RowKeyEnd}");
+        var versions = new List<ImageVersion>();
+        await foreach (var entity in table.QueryAsync<VersionEntity>(filter, cancellationToken: cancellationToken))
+            versions.Add(entity.ToVersion());
+        versions.Sort((a, b) => b.Number.CompareTo(a.Number));
+        return versions;
+    }
+
+    /// <summary>
+    /// Records a built version, makes it current (unless a newer one is) and marks the registration Ready, in one
+    /// transaction. Recording the same version again is a no-op.
+    /// </summary>
+    public async Task<StoredRegistration> AddVersionAsync(ImageVersion version, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        CheckNickname(version.Nickname);
+        ArgumentOutOfRangeException.ThrowIfLessThan(version.Number, 1);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await ReadRegistrationAsync(version.Nickname, cancellationToken)
+                ?? throw new InvalidOperationException(
+                    $"There is no registration named '{version.Nickname}' to add version {version.Number} to; it was deleted or never created.");
+            var current = RegistrationEntity.Read(existing);
+
+            var recorded = await table.GetEntityIfExistsAsync<VersionEntity>(
+                version.Nickname, VersionEntity.RowKeyOf(version.Number), cancellationToken: cancellationToken);
+            if (recorded.HasValue)
+            {
+                if (recorded.Value!.Digest == version.Digest) return current;
+                throw new InvalidOperationException(
+                    $"Version {version.Number} of '{version.Nickname}' is already recorded as {recorded.Value.Digest}, not {version.Digest}; " +
+                    "a version number names one image.");
+            }
+
+            var updated = current with
+            {
+                CurrentVersion = Math.Max(current.CurrentVersion ?? 0, version.Number),
+                State = RegistrationState.Ready,
+                FailureReason = null,
+                UpdatedAt = Now(),
+            };
+            RegistrationEntity.SetTracking(existing, updated);
+            TableTransactionAction[] actions =
+            [
+                new(TableTransactionActionType.Add, VersionEntity.From(version)),
+                new(TableTransactionActionType.UpdateReplace, existing, existing.ETag),
+            ];
+            try
+            {
+                var responses = await table.SubmitTransactionAsync(actions, cancellationToken);
+                var etag = responses.Value.Count > 1 ? responses.Value[1].Headers.ETag : null;
+                return etag is { } e ? updated with { ETag = e.ToString() } : (await GetAsync(version.Nickname, cancellationToken))!;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+                // The registration changed (an update) or the version row appeared (a concurrent completion): read again.
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
+            {
+                throw Conflict(version.Nickname, e);
+            }
+        }
+    }
+
+    /// <summary>Marks the registration Failed, only while it is Pending at <paramref name="revision"/> (otherwise a no-op).</summary>
+    public async Task MarkFailedAsync(string nickname, long revision, string reason, CancellationToken cancellationToken = default)
+    {
+        CheckNickname(nickname);
+        ArgumentNullException.ThrowIfNull(reason);
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await ReadRegistrationAsync(nickname, cancellationToken);
+            if (existing is null) return;
+            var current = RegistrationEntity.Read(existing);
+            if (current.Revision != revision || current.State != RegistrationState.Pending) return;
+
+            var patch = new TableEntity(nickname, RegistrationEntity.RowKey);
+            RegistrationEntity.SetTracking(patch, current with
+            {
+                State = RegistrationState.Failed,
+                FailureReason = Truncate(reason),
+                UpdatedAt = Now(),
+            });
+            try
+            {
+                await table.UpdateEntityAsync(patch, existing.ETag, TableUpdateMode.Merge, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 412 or 404 && attempt < MaxAttempts)
+            {
+                // Changed since read: the next read decides whether it is still Pending at that revision.
+            }
+        }
+    }
+
+    /// <summary>Deletes the registration and all its version rows; false when there was none.</summary>
+    public async Task<bool> DeleteAsync(string nickname, CancellationToken cancellationToken = default)
+    {
+        CheckNickname(nickname);
+        await EnsureTableAsync(cancellationToken);
+        var rowKeys = new List<string>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {nickname}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+            rowKeys.Add(row.RowKey);
+
+        // Versions first, the registration last: an interrupted delete leaves a registration to delete again,
+        // never versions that a new registration of the same nickname would inherit.
+        foreach (var rowKey in rowKeys.Where(k => k != RegistrationEntity.RowKey))
+            await table.DeleteEntityAsync(nickname, rowKey, ETag.All, cancellationToken);
+        if (!rowKeys.Contains(RegistrationEntity.RowKey)) return false;
+        var response = await table.DeleteEntityAsync(nickname, RegistrationEntity.RowKey, ETag.All, cancellationToken);
+        return response.Status != 404;
+    }
+
+    private async Task<TableEntity?> ReadRegistrationAsync(string nickname, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(nickname, RegistrationEntity.RowKey, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        var key = table.Uri.ToString();
+        var creation = CreatedTables.GetOrAdd(key, _ => table.CreateIfNotExistsAsync(CancellationToken.None));
+        try
+        {
+            await creation.WaitAsync(cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A failed creation (storage not reachable yet) is tried again by the next call.
+            CreatedTables.TryRemove(new KeyValuePair<string, Task>(key, creation));
+            throw;
+        }
+    }
+
+    // Table Storage keeps times to the 100 ns; whole milliseconds read back exactly everywhere.
+    private DateTimeOffset Now()
+    {
+        var now = time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
+    }
+
+    // A string property holds at most 64 KiB (32 K UTF-16 characters).
+    private static string Truncate(string reason) => reason.Length <= 30_000 ? reason : reason[..30_000] + "…";
+
+    private static void CheckNickname(string nickname)
+    {
+        if (RegistrationValidator.NicknameProblem(nickname) is { } problem) throw new ArgumentException(problem, nameof(nickname));
+    }
+
+    private static ConcurrencyConflictException Conflict(string nickname, Exception? inner = null) =>
+        new($"The registration '{nickname}' was changed by someone else since it was read; read it again and retry.", inner);
+}
