@@ -32,7 +32,8 @@ public static class CliApp
                 await error.WriteLineAsync($"error: {problem.Message}");
             }
 
-            await error.WriteLineAsync($"see `managed-images {parse.CommandResult.Command.Name} --help`".Replace("managed-images managed-images", "managed-images", StringComparison.Ordinal));
+            string command = parse.CommandResult.Command is RootCommand ? "" : " " + parse.CommandResult.Command.Name;
+            await error.WriteLineAsync($"see `managed-images{command} --help`");
             return ExitCodes.Usage;
         }
 

@@ -46,6 +46,14 @@ public static class LocalHost
         return app;
     }
 
+    /// <summary>The URL the HTTP API of <paramref name="app"/> listens on.</summary>
+    public static Uri ApiUrl(WebApplication app)
+    {
+        HttpOptions http = new();
+        app.Configuration.GetSection(HttpOptions.Section).Bind(http);
+        return ParseApiUrl(http.Url);
+    }
+
     private static Uri ParseApiUrl(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && uri.Scheme == Uri.UriSchemeHttp && uri.AbsolutePath == "/"
             ? uri

@@ -1,3 +1,4 @@
+using Spectre.Console;
 using System.CommandLine;
 using System.Text.Json;
 using ManagedImages.Local.Cli.Api;
