@@ -24,6 +24,21 @@ public sealed record StackSettings(string Storage, string Registry, string Docke
         return new StackSettings(storage, registry, docker);
     }
 
+    /// <summary>The stack's settings if it answers, without failing.</summary>
+    public static bool TryRequire([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out StackSettings? stack)
+    {
+        try
+        {
+            stack = Require();
+            return true;
+        }
+        catch (Xunit.Sdk.FailException)
+        {
+            stack = null;
+            return false;
+        }
+    }
+
     /// <summary>The variables a child host process needs to find the stack.</summary>
     public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
     {
