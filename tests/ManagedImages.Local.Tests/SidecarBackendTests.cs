@@ -38,7 +38,10 @@ public sealed class SidecarBackendTests
         finally
         {
             await app.StopAsync();
-            await app.Services.GetRequiredService<IOrchestrationService>().DeleteAsync();
+            // The provider's partition manager outlives the host's stop; stop it before its tables go.
+            IOrchestrationService service = app.Services.GetRequiredService<IOrchestrationService>();
+            await service.StopAsync(isForced: true);
+            await service.DeleteAsync();
         }
     }
 
