@@ -34,11 +34,16 @@ internal static class DemoCommand
 
     private static async Task<int> RunAsync(CliContext cli, string[] hostArgs, CancellationToken cancellationToken)
     {
-        string? stackProblem = await LocalStackStarter.EnsureRunningAsync(cli.Console.WriteLine, cancellationToken);
+        cli.Console.WriteLine("> local stack");
+        System.Diagnostics.Stopwatch stackClock = System.Diagnostics.Stopwatch.StartNew();
+        string stackResult = "";
+        string? stackProblem = await LocalStackStarter.EnsureRunningAsync(line => stackResult = line, cancellationToken);
         if (stackProblem is not null)
         {
             return cli.Fail(stackProblem);
         }
+
+        DemoStep stackStep = new("local stack", true, stackResult, stackClock.Elapsed.TotalSeconds);
 
         // Build the host first: its configuration (Http:Url, Registry, ...) is the demo's too.
         WebApplication app = LocalHost.Build(hostArgs);
@@ -49,6 +54,7 @@ internal static class DemoCommand
             await using ServiceProvider services = RegistryServices(app.Configuration);
             string registryHost = Environment.GetEnvironmentVariable("MANAGEDIMAGES_REGISTRY") is { Length: > 0 } r ? r : "127.0.0.1:5000";
             DemoScenario scenario = new(cli, api, services.GetRequiredService<RegistryClient>(), ImageReference.Parse($"{registryHost}/demo/base:latest"));
+            scenario.Record(stackStep);
             bool started = false;
             try
             {

@@ -13,7 +13,7 @@ namespace ManagedImages.Local.Demo;
 /// <summary>
 /// The product in one story: publish a base, register a custom image on it, run it, publish a new base under the same
 /// tag, run again, and show that the second run built a new version on the new base digest and the job saw the new base.
-/// Safe to repeat on the same stack: the base versions are deterministic and re-registering the same document changes nothing.
+/// Safe to repeat on the same stack: re-registering the same document changes nothing, and each play's bases are new.
 /// </summary>
 internal sealed class DemoScenario(CliContext cli, ApiClient api, RegistryClient registry, ImageReference baseImage)
 {
@@ -22,6 +22,9 @@ internal sealed class DemoScenario(CliContext cli, ApiClient api, RegistryClient
     private static readonly string[] Entrypoint = ["/bin/sh", "/app/hello.sh"];
 
     private readonly List<DemoStep> steps = [];
+
+    // Makes this play's bases new to the stack, so a repeated demo shows a rebuild too.
+    private readonly string stamp = Guid.NewGuid().ToString("N");
 
     public IReadOnlyList<DemoStep> Steps => steps;
 
@@ -46,7 +49,7 @@ internal sealed class DemoScenario(CliContext cli, ApiClient api, RegistryClient
         ScratchImage scratch = new(registry);
         Digest base1 = await StepAsync("publish base v1", async () =>
         {
-            Digest digest = await DemoBaseImage.PublishAsync(scratch, baseImage, 1, cancellationToken);
+            Digest digest = await DemoBaseImage.PublishAsync(scratch, baseImage, 1, cancellationToken, stamp);
             return (digest, $"{baseImage} = {ConsoleText.Short(digest.ToString())}");
         });
 
@@ -75,12 +78,12 @@ internal sealed class DemoScenario(CliContext cli, ApiClient api, RegistryClient
         {
             RunResult result = await RunJobAsync("first-run", cancellationToken);
             ExpectJob(result, base1, expectedBaseVersion: 1);
-            return (result, $"v{result.Version} {(result.Upgraded ? "built now" : "was fresh")}, job printed base version 1");
+            return (result, $"v{result.Version} {(result.Upgraded ? "built now on this base" : "was current")}, job printed base version 1");
         });
 
         Digest base2 = await StepAsync("publish base v2 (same tag)", async () =>
         {
-            Digest digest = await DemoBaseImage.PublishAsync(scratch, baseImage, 2, cancellationToken);
+            Digest digest = await DemoBaseImage.PublishAsync(scratch, baseImage, 2, cancellationToken, stamp);
             if (digest == base1)
             {
                 throw new DemoFailedException("base v2 has the same digest as v1");
@@ -117,6 +120,9 @@ internal sealed class DemoScenario(CliContext cli, ApiClient api, RegistryClient
             return (0, $"v{second.Version}: {AnnotationKeys.BaseDigest} = {ConsoleText.Short(annotated)}");
         });
     }
+
+    /// <summary>Adds a step that ran before the scenario (starting the stack) to the closing table.</summary>
+    public void Record(DemoStep step) => steps.Add(step);
 
     /// <summary>Prints the closing table: each step, what it showed and how long it took.</summary>
     public void WriteSummary()

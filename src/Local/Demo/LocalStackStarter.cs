@@ -18,7 +18,7 @@ internal static partial class LocalStackStarter
     {
         if (Variables.All(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v))) && await AnswersAsync(cancellationToken))
         {
-            say("the local stack is running");
+            say("already running");
             return null;
         }
 
@@ -30,7 +30,7 @@ internal static partial class LocalStackStarter
                 "and export its settings (eval \"$(scripts/stack env)\")";
         }
 
-        say($"starting the local stack: {Path.Combine(root, "scripts", "stack")} up");
+        say($"started with {Path.Combine(root, "scripts", "stack")} up");
         ProcessStartInfo start = new(Path.Combine(root, "scripts", "stack"), "up")
         {
             WorkingDirectory = root,
