@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
+using ManagedImages.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ManagedImages.Builds;
+
+/// <summary>
+/// Build records in Table Storage (table <c>{TablePrefix}builds</c>, same account as <see cref="ImageStore"/>): one row
+/// per <see cref="BuildKey"/> holding its latest attempt and who waits for it, and a per-nickname counter that hands out
+/// version numbers. Every change is ETag-guarded and retried on conflict, which is what makes builds single-flight.
+/// </summary>
+public sealed class BuildStore
+{
+    // Many runs may join one build at once; each join is one guarded write, so conflicts are expected and short.
+    private const int MaxAttempts = 100;
+
+    private static readonly ConcurrentDictionary<string, Task> CreatedTables = new();
+
+    private readonly TableClient table;
+    private readonly ImageStore images;
+    private readonly TimeProvider time;
+
+    public BuildStore(IOptions<StorageOptions> options, ImageStore images, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        TableName = options.Value.ResolveTablePrefix() + "builds";
+        table = new TableClient(options.Value.ResolveConnectionString(), TableName);
+        this.images = images;
+        this.time = time;
+    }
+
+    public string TableName { get; }
+
+    public async Task<BuildRecord?> GetAsync(BuildKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await EnsureTableAsync(cancellationToken);
+        var entity = await table.GetEntityIfExistsAsync<BuildEntity>(key.Nickname, key.RowKey, cancellationToken: cancellationToken);
+        return entity.HasValue ? entity.Value!.ToRecord() : null;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="waiter"/> to the build of <paramref name="key"/>. The first caller creates the record with a
+    /// new version number and gets <see cref="StartedOrJoinedBuild.Started"/>: it must run the build. A record that
+    /// succeeded is returned as it is (nothing to wait for). A failed attempt, or a success whose version is no longer
+    /// recorded (the registration was deleted and made again), is replaced by a new attempt with a new number.
+    /// </summary>
+    public async Task<StartedOrJoinedBuild> StartOrJoinAsync(BuildKey key, string waiter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentException.ThrowIfNullOrEmpty(waiter);
+        await EnsureTableAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await GetAsync(key, cancellationToken);
+            try
+            {
+                if (existing is null)
+                {
+                    return new(await StartAttemptAsync(key, waiter, replacing: null, cancellationToken), Started: true);
+                }
+
+                switch (existing.Status)
+                {
+                    case BuildStatus.Succeeded when await IsRecordedAsync(existing, cancellationToken):
+                        return new(existing, Started: false);
+                    case BuildStatus.Succeeded:
+                    case BuildStatus.Failed:
+                        return new(await StartAttemptAsync(key, waiter, existing, cancellationToken), Started: true);
+                    default:
+                        if (existing.Waiters.Contains(waiter, StringComparer.Ordinal)) return new(existing, Started: false);
+                        var joined = existing with { Waiters = [.. existing.Waiters, waiter] };
+                        return new(await ReplaceAsync(joined, existing.ETag, cancellationToken), Started: false);
+                }
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+                // Someone else created or changed the record since we read it: read again and decide again.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 40)), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Finishes attempt <paramref name="version"/> of <paramref name="key"/>, only while that attempt is still building.
+    /// Returns the record as written, whose waiters are exactly those to notify (anyone joining later sees the final
+    /// status), or null when the attempt was already finished or replaced.
+    /// </summary>
+    public async Task<BuildRecord?> FinishAsync(
+        BuildKey key, int version, Func<BuildRecord, BuildRecord> finish, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(finish);
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await GetAsync(key, cancellationToken);
+            if (existing is null || existing.Version != version || existing.Status != BuildStatus.Building) return null;
+            var finished = finish(existing) with { CompletedAt = time.GetUtcNow() };
+            try
+            {
+                return await ReplaceAsync(finished, existing.ETag, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412 && attempt < MaxAttempts)
+            {
+                // A waiter joined meanwhile: read again so it is notified too.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes a new attempt with the next version number, in one transaction with the per-nickname counter: numbers only
+    /// go up, a number is never handed out twice (even when its build fails), and a caller that loses the race to create
+    /// the attempt burns no number. The counter starts above every version the image store has recorded.
+    /// </summary>
+    private async Task<BuildRecord> StartAttemptAsync(
+        BuildKey key, string waiter, BuildRecord? replacing, CancellationToken cancellationToken)
+    {
+        var counter = await table.GetEntityIfExistsAsync<VersionCounterEntity>(
+            key.Nickname, VersionCounterEntity.Key, cancellationToken: cancellationToken);
+        TableTransactionAction counting;
+        int version;
+        if (counter.HasValue)
+        {
+            var entity = counter.Value!;
+            version = ++entity.LastVersion;
+            counting = new(TableTransactionActionType.UpdateReplace, entity, entity.ETag);
+        }
+        else
+        {
+            version = await HighestRecordedVersionAsync(key.Nickname, cancellationToken) + 1;
+            counting = new(TableTransactionActionType.Add,
+                new VersionCounterEntity { PartitionKey = key.Nickname, LastVersion = version });
+        }
+
+        var attempt = new BuildRecord(key, version, BuildStatus.Building, null, null, null, [waiter], time.GetUtcNow(), null);
+        var writing = replacing is null
+            ? new TableTransactionAction(TableTransactionActionType.Add, BuildEntity.From(attempt))
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, BuildEntity.From(attempt), new ETag(replacing.ETag));
+        var responses = await table.SubmitTransactionAsync([counting, writing], cancellationToken);
+        return attempt with { ETag = responses.Value[1].Headers.ETag?.ToString() ?? "" };
+    }
+
+    private async Task<BuildRecord> ReplaceAsync(BuildRecord record, string ifMatch, CancellationToken cancellationToken)
+    {
+        var response = await table.UpdateEntityAsync(
+            BuildEntity.From(record), new ETag(ifMatch), TableUpdateMode.Replace, cancellationToken);
+        return record with { ETag = response.Headers.ETag?.ToString() ?? "" };
+    }
+
+    private async Task<bool> IsRecordedAsync(BuildRecord record, CancellationToken cancellationToken)
+    {
+        var versions = await images.GetVersionsAsync(record.Key.Nickname, cancellationToken);
+        return versions.Any(v => v.Number == record.Version && v.Digest == record.Digest);
+    }
+
+    private async Task<int> HighestRecordedVersionAsync(string nickname, CancellationToken cancellationToken)
+    {
+        var versions = await images.GetVersionsAsync(nickname, cancellationToken);
+        var registration = await images.GetAsync(nickname, cancellationToken);
+        return Math.Max(versions.Count == 0 ? 0 : versions.Max(v => v.Number), registration?.CurrentVersion ?? 0);
+    }
+
+    private Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        var created = CreatedTables.GetOrAdd(TableName, _ => table.CreateIfNotExistsAsync(CancellationToken.None));
+        if (created.IsFaulted || created.IsCanceled)
+        {
+            // Let a later call try again (the storage account may have been down).
+            CreatedTables.TryRemove(new(TableName, created));
+        }
+        return created.WaitAsync(cancellationToken);
+    }
+}

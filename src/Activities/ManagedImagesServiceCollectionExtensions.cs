@@ -1,0 +1,53 @@
+using ManagedImages.Builds;
+using ManagedImages.Jobs;
+using ManagedImages.Layers;
+using ManagedImages.Registry;
+using ManagedImages.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ManagedImages;
+
+public static class ManagedImagesServiceCollectionExtensions
+{
+    public const string JobLauncherKey = "Jobs:Launcher";
+
+    /// <summary>
+    /// Everything the orchestrations and activities use: the image store, the registry client, the layer builder, the
+    /// job launcher chosen by <c>Jobs:Launcher</c> ("Docker", the default and only choice so far), <see cref="BuildOptions"/>
+    /// from "Builds", and the build records, runner and completion. The host registers the <c>DurableTaskClient</c> that
+    /// completions raise their events through.
+    /// </summary>
+    public static IServiceCollection AddManagedImages(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddImageStore(configuration);
+        services.AddRegistryClient(configuration);
+        services.AddLayerBuilder(configuration);
+        AddJobLauncher(services, configuration);
+
+        services.AddOptions<BuildOptions>()
+            .Bind(configuration.GetSection(BuildOptions.Section))
+            .Validate(o => o.Timeout > TimeSpan.Zero, "Builds:Timeout must be a positive duration, like 00:30:00")
+            .Validate(o => o.CheckInterval > TimeSpan.Zero, "Builds:CheckInterval must be a positive duration, like 00:00:30");
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<BuildStore>();
+        services.TryAddSingleton<BuildCompletion>();
+        services.TryAddSingleton<InProcessBuildRunner>();
+        services.TryAddSingleton<IBuildCompletionNotifier, DurableClientNotifier>();
+        return services;
+    }
+
+    private static void AddJobLauncher(IServiceCollection services, IConfiguration configuration)
+    {
+        var launcher = configuration[JobLauncherKey];
+        if (string.IsNullOrWhiteSpace(launcher) || string.Equals(launcher, "Docker", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddDockerJobLauncher(configuration);
+            return;
+        }
+        throw new InvalidOperationException(
+            $"{JobLauncherKey} is '{launcher}', which is not a job launcher; use \"Docker\" (the only one so far)");
+    }
+}

@@ -1,0 +1,25 @@
+using ManagedImages.Builds;
+using ManagedImages.Registration;
+using ManagedImages.Runs;
+using Microsoft.DurableTask;
+
+namespace ManagedImages;
+
+public static class ManagedImagesTaskRegistryExtensions
+{
+    /// <summary>Registers every orchestrator and activity of Managed Images; both hosts call this.</summary>
+    public static DurableTaskRegistry AddManagedImagesTasks(this DurableTaskRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return registry
+            .AddOrchestrator<RunImageOrchestrator>()
+            .AddOrchestrator<RegisterImageOrchestrator>()
+            .AddActivity<ResolveImageActivity>()
+            .AddActivity<RequestBuildActivity>()
+            .AddActivity<CheckBuildActivity>()
+            .AddActivity<GiveUpBuildActivity>()
+            .AddActivity<LaunchJobActivity>()
+            .AddActivity<AwaitJobActivity>()
+            .AddActivity<MarkRegistrationActivity>();
+    }
+}

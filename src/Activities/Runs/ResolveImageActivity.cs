@@ -1,0 +1,51 @@
+using ManagedImages.Builds;
+using ManagedImages.Durable;
+using ManagedImages.Oci;
+using ManagedImages.Registry;
+using ManagedImages.Storage;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Options;
+
+namespace ManagedImages.Runs;
+
+/// <summary>Looks up a nickname's registration and current version, and the digest its base tag points to now.</summary>
+public sealed class ResolveImageActivity(ImageStore images, RegistryClient registry, IOptions<BuildOptions> options)
+    : TaskActivity<string, ResolvedImage>
+{
+    public override async Task<ResolvedImage> RunAsync(TaskActivityContext context, string nickname)
+    {
+        StoredRegistration? stored;
+        try
+        {
+            stored = await images.GetAsync(nickname, CancellationToken.None);
+        }
+        catch (ArgumentException)
+        {
+            stored = null; // not a nickname at all, so certainly not a registered one
+        }
+        if (stored is null)
+        {
+            throw new PermanentFailureException($"no image is registered as '{nickname}'");
+        }
+
+        if (!ImageReference.TryParse(stored.Registration.Base, out var baseReference, out var error))
+        {
+            throw new PermanentFailureException($"the base of '{nickname}' is not usable: {error}");
+        }
+
+        var digest = await registry.ResolveDigestAsync(baseReference, CancellationToken.None)
+            ?? throw new PermanentFailureException(
+                $"the base image {baseReference} of '{nickname}' was not found in its registry; push it again or register '{nickname}' on another base");
+
+        ImageVersion? current = null;
+        if (stored.CurrentVersion is { } number)
+        {
+            var versions = await images.GetVersionsAsync(nickname, CancellationToken.None);
+            current = versions.FirstOrDefault(v => v.Number == number);
+        }
+
+        var builds = options.Value;
+        return new ResolvedImage(
+            nickname, stored.Revision, stored.State, stored.Registration.Base, digest.ToString(), current, builds.Timeout, builds.CheckInterval);
+    }
+}

@@ -1,0 +1,65 @@
+using ManagedImages.Builds;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ManagedImages.Activities.Tests;
+
+public sealed class ManagedImagesServicesTests
+{
+    [Fact]
+    public void Build_options_default_to_a_30_minute_timeout_checked_every_30_seconds()
+    {
+        using var services = new ServiceCollection().AddManagedImages(Configuration([])).BuildServiceProvider();
+
+        var options = services.GetRequiredService<IOptions<BuildOptions>>().Value;
+
+        Assert.Equal((TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(30)), (options.Timeout, options.CheckInterval));
+    }
+
+    [Fact]
+    public void Build_options_are_read_from_the_Builds_section()
+    {
+        using var services = new ServiceCollection()
+            .AddManagedImages(Configuration(new() { ["Builds:Timeout"] = "00:05:00", ["Builds:CheckInterval"] = "00:00:10" }))
+            .BuildServiceProvider();
+
+        var options = services.GetRequiredService<IOptions<BuildOptions>>().Value;
+
+        Assert.Equal((TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(10)), (options.Timeout, options.CheckInterval));
+    }
+
+    [Fact]
+    public void A_build_timeout_that_is_not_positive_is_refused_naming_the_setting()
+    {
+        using var services = new ServiceCollection()
+            .AddManagedImages(Configuration(new() { ["Builds:Timeout"] = "00:00:00" }))
+            .BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<BuildOptions>>().Value);
+
+        Assert.Contains("Builds:Timeout must be a positive duration", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_job_launcher_other_than_Docker_is_refused_naming_the_setting_and_the_choice()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            new ServiceCollection().AddManagedImages(Configuration(new() { ["Jobs:Launcher"] = "Kubernetes" })));
+
+        Assert.Equal("Jobs:Launcher is 'Kubernetes', which is not a job launcher; use \"Docker\" (the only one so far)", error.Message);
+    }
+
+    [Theory]
+    [InlineData(5, "5 s")]
+    [InlineData(90, "1 min 30 s")]
+    [InlineData(1800, "30 min")]
+    [InlineData(5400, "1 h 30 min")]
+    public void Durations_in_messages_read_as_people_write_them(int seconds, string expected)
+    {
+        Assert.Equal(expected, DurationText.Format(TimeSpan.FromSeconds(seconds)));
+    }
+
+    private static IConfiguration Configuration(Dictionary<string, string?> values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+}
