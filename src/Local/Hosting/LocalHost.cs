@@ -31,8 +31,9 @@ public static class LocalHost
         builder.Configuration.GetSection(HttpOptions.Section).Bind(http);
         Uri api = ParseApiUrl(http.Url);
 
-        // TODO(activities): services.AddManagedImages(configuration) and registry.AddManagedImagesTasks() once src/Activities lands.
-        SidecarEndpoint sidecar = builder.Services.AddLocalDurable(builder.Configuration, _ => { });
+        // The orchestrations' services; their build completions reach waiting runs through the DurableTaskClient below.
+        builder.Services.AddManagedImages(builder.Configuration);
+        SidecarEndpoint sidecar = builder.Services.AddLocalDurable(builder.Configuration, tasks => tasks.AddManagedImagesTasks());
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
