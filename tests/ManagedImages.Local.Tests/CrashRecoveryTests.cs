@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using ManagedImages.Local.Cli.Api;
-using ManagedImages.Local.Durable;
 using ManagedImages.Oci;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace ManagedImages.Local.Tests;
@@ -58,7 +56,6 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         finally
         {
             await host.DisposeAsync();
-            await AzureStorageBackend.Create(new DurableOptions { TaskHub = host.TaskHub }, stack.Storage, NullLoggerFactory.Instance).DeleteAsync();
         }
     }
 

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using Azure.Data.Tables;
+using Azure.Data.Tables.Models;
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Text;
 using ManagedImages.Local.Durable;
 using ManagedImages.Local.Hosting;
@@ -125,7 +128,21 @@ public sealed class HostProcess : IAsyncDisposable
         process = null;
     }
 
-    public async ValueTask DisposeAsync() => await KillAsync();
+    /// <summary>Stops the process and deletes the task hub and tables it made in Azurite (nothing else).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        string storage = environment["MANAGEDIMAGES_STORAGE"];
+        await AzureStorageBackend.Create(new DurableOptions { TaskHub = TaskHub }, storage, NullLoggerFactory.Instance).DeleteAsync();
+        TableServiceClient tables = new(storage);
+        await foreach (TableItem table in tables.QueryAsync(t => t.Name.CompareTo(TablePrefix) >= 0))
+        {
+            if (table.Name.StartsWith(TablePrefix, StringComparison.Ordinal))
+            {
+                await tables.DeleteTableAsync(table.Name);
+            }
+        }
+    }
 
     private void Append(string? line)
     {
