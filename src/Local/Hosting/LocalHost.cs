@@ -1,4 +1,5 @@
 using System.Net;
+using ManagedImages.Api;
 using ManagedImages.Local.Durable;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -43,7 +44,7 @@ public static class LocalHost
 
         WebApplication app = builder.Build();
         app.MapLocalDurableSidecar();
-        // TODO(api): app.MapManagedImagesApi() once src/Api lands.
+        app.MapManagedImagesApi();
         return app;
     }
 
