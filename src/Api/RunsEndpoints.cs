@@ -61,7 +61,8 @@ public sealed class RunsEndpoints(ImageStore store, ILogger<RunsEndpoints> logge
             instance.Name,
             instance.RuntimeStatus.ToString(),
             Read(instance.SerializedCustomStatus, instance.ReadCustomStatusAs<RunProgress>),
-            Read(instance.SerializedOutput, () => Output(instance)),
+            // A failed instance's stored output is its failure text, not JSON: only a completed run has an output.
+            Read(instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.SerializedOutput : null, () => Output(instance)),
             failure,
             instance.CreatedAt,
             instance.LastUpdatedAt);
@@ -85,7 +86,19 @@ public sealed class RunsEndpoints(ImageStore store, ILogger<RunsEndpoints> logge
         catch (JsonException)
         {
             // Not the shape this API knows (an older or foreign orchestration): show it as it was written.
+            return TryParse(serialized);
+        }
+    }
+
+    private static object TryParse(string serialized)
+    {
+        try
+        {
             return JsonSerializer.Deserialize<JsonElement>(serialized);
+        }
+        catch (JsonException)
+        {
+            return serialized;
         }
     }
 }

@@ -151,6 +151,29 @@ public sealed class RunsFunctionsTests(ApiFixture fixture) : IClassFixture<ApiFi
     }
 
     [Fact]
+    public async Task Status_of_a_failed_run_whose_stored_output_is_plain_failure_text_answers_200_without_output()
+    {
+        // What the sidecar stores for a failed orchestration: the failure message as the output, not JSON.
+        var instance = new OrchestrationMetadata(nameof(RunImageOrchestrator), "run-app-1")
+        {
+            RuntimeStatus = OrchestrationRuntimeStatus.Failed,
+            CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-1),
+            LastUpdatedAt = DateTimeOffset.UtcNow,
+            SerializedOutput = "the build of v2 did not finish within 5 s; the previous version (v1) stays current",
+            SerializedCustomStatus = JsonDataConverter.Default.Serialize(new RunProgress("failed", "the build of v2 did not finish")),
+            DataConverter = JsonDataConverter.Default,
+            FailureDetails = new TaskFailureDetails("PermanentFailureException", "the build of v2 did not finish within 5 s; the previous version (v1) stays current", null, null, null),
+        };
+
+        var answer = await Requests.WriteAsync(await Functions.Get(Requests.Create("GET", "/api/runs/run-app-1"), "run-app-1", DurableClients.Create(instance).Object));
+
+        Assert.Equal(200, answer.Status);
+        Assert.Equal("Failed", answer.Body.GetProperty("runtimeStatus").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, answer.Body.GetProperty("output").ValueKind);
+        Assert.StartsWith("the build of v2 did not finish", answer.Body.GetProperty("failure").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_of_an_unknown_run_answers_404_problem()
     {
         var answer = await Requests.WriteAsync(await Functions.Get(Requests.Create("GET", "/api/runs/nope"), "nope", DurableClients.Create().Object));
