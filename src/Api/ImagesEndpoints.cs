@@ -57,7 +57,7 @@ public sealed class ImagesEndpoints(ImageStore store, RegistryClient registry, I
             var stored = await store.GetAsync(nickname, cancellationToken);
             if (stored is null) return Problems.ImageNotFound(nickname);
             var versions = await store.GetVersionsAsync(nickname, cancellationToken);
-            var run = stored.CurrentVersion is null ? RegistrationRun(request, stored) : null;
+            var run = stored.State == RegistrationState.Pending && stored.CurrentVersion is null ? RegistrationRun(request, stored) : null;
             return new ApiResponse(StatusCodes.Status200OK, ImageView.From(stored, versions, run)).WithHeader("ETag", stored.ETag);
         });
 
@@ -93,7 +93,7 @@ public sealed class ImagesEndpoints(ImageStore store, RegistryClient registry, I
 
     private static RunLink RegistrationRun(HttpRequest request, StoredRegistration stored)
     {
-        var id = RunIds.ForRegistration(stored.Nickname, stored.Revision);
+        var id = RunIds.ForRegistration(stored);
         return new RunLink(id, RunIds.StatusUrl(request, id));
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ManagedImages.Storage;
 
 namespace ManagedImages.Api;
 
@@ -6,11 +7,16 @@ namespace ManagedImages.Api;
 public static class RunIds
 {
     /// <summary>
-    /// Deterministic per nickname and revision, so a retried PUT finds the registration run it already started instead
-    /// of starting a second one.
+    /// Deterministic per registration attempt: the nickname, the revision and when the registration became Pending. A
+    /// retried PUT finds the run it already started; a registration deleted and made again, or a failed one saved
+    /// again, gets a new run.
     /// </summary>
-    public static string ForRegistration(string nickname, long revision) =>
-        string.Create(CultureInfo.InvariantCulture, $"register-{nickname}-r{revision}");
+    public static string ForRegistration(StoredRegistration stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"register-{stored.Nickname}-r{stored.Revision}-{stored.UpdatedAt.ToUnixTimeMilliseconds():x}");
+    }
 
     /// <summary>A fresh id per run request; the nickname in it helps reading logs.</summary>
     public static string NewRun(string nickname) => $"run-{nickname}-{Guid.NewGuid():N}";

@@ -29,7 +29,9 @@ public sealed class ImagesFunctionsTests(ApiFixture fixture) : IClassFixture<Api
         var first = await Requests.WriteAsync(await Functions.Put(Requests.Create("PUT", $"/api/images/{nick}", Busybox), nick, durable.Object));
         var retried = await Requests.WriteAsync(await Functions.Put(Requests.Create("PUT", $"/api/images/{nick}", Busybox), nick, durable.Object));
 
-        var runId = $"register-{nick}-r1";
+        // One registration attempt, one deterministic id: nickname, revision and when it became Pending.
+        var runId = first.Body.GetProperty("registrationRun").GetProperty("id").GetString()!;
+        Assert.StartsWith($"register-{nick}-r1-", runId, StringComparison.Ordinal);
         foreach (var answer in new[] { first, retried })
         {
             Assert.Equal(202, answer.Status);
@@ -46,6 +48,28 @@ public sealed class ImagesFunctionsTests(ApiFixture fixture) : IClassFixture<Api
             nameof(RegisterImageOrchestrator),
             It.Is<object?>(input => input is RegisterImageInput && ((RegisterImageInput)input).Nickname == nick && ((RegisterImageInput)input).Revision == 1),
             It.Is<StartOrchestrationOptions?>(options => options != null && options.InstanceId == runId),
+            It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Put_of_a_registration_whose_first_build_failed_starts_a_new_registration_run()
+    {
+        var nick = Nick();
+        var durable = DurableClients.Create();
+        var first = await Requests.WriteAsync(await Functions.Put(Requests.Create("PUT", $"/api/images/{nick}", Busybox), nick, durable.Object));
+        await fixture.Store.MarkFailedAsync(nick, 1, "the registry was down");
+
+        var again = await Requests.WriteAsync(await Functions.Put(Requests.Create("PUT", $"/api/images/{nick}", Busybox), nick, durable.Object));
+
+        var firstRun = first.Body.GetProperty("registrationRun").GetProperty("id").GetString();
+        var secondRun = again.Body.GetProperty("registrationRun").GetProperty("id").GetString();
+        Assert.Equal(202, again.Status);
+        Assert.Equal("Pending", again.Body.GetProperty("state").GetString());
+        Assert.Equal(1, again.Body.GetProperty("revision").GetInt64());
+        Assert.NotEqual(firstRun, secondRun);
+        durable.Verify(c => c.ScheduleNewOrchestrationInstanceAsync(
+            nameof(RegisterImageOrchestrator), It.IsAny<object?>(),
+            It.Is<StartOrchestrationOptions?>(options => options != null && options.InstanceId == secondRun),
             It.IsAny<CancellationToken>()), Times.Once);
     }
 
