@@ -1,2 +1,4 @@
-// The one-machine host: replaced by the real host and CLI.
-return 0;
+using ManagedImages.Local.Cli;
+using Spectre.Console;
+
+return await CliApp.RunAsync(args, AnsiConsole.Console, Console.Out, Console.Error);

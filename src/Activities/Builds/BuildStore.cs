@@ -42,6 +42,23 @@ public sealed class BuildStore
     }
 
     /// <summary>
+    /// The attempt that makes version <paramref name="version"/> of <paramref name="nickname"/>, whatever its key (a
+    /// builder's report names only the version), or null when no record holds that version any more.
+    /// </summary>
+    public async Task<BuildRecord?> FindByVersionAsync(string nickname, int version, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nickname);
+        await EnsureTableAsync(cancellationToken);
+        // Version numbers are handed out once per nickname, so at most one row matches.
+        await foreach (var entity in table.QueryAsync<BuildEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {nickname} and Version eq {version}"), cancellationToken: cancellationToken))
+        {
+            return entity.ToRecord();
+        }
+        return null;
+    }
+
+    /// <summary>
     /// Adds <paramref name="waiter"/> to the build of <paramref name="key"/>. The first caller creates the record with a
     /// new version number and gets <see cref="StartedOrJoinedBuild.Started"/>: it must run the build. A record that
     /// succeeded is returned as it is (nothing to wait for). A failed attempt, or a success whose version is no longer

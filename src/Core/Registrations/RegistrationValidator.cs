@@ -131,7 +131,8 @@ public static partial class RegistrationValidator
         }
     }
 
-    private static void ValidateEnv(IReadOnlyDictionary<string, string>? env, List<ValidationError> errors)
+    /// <summary>Checks environment variable names and values (a run request's env follows the same rule).</summary>
+    public static void ValidateEnv(IReadOnlyDictionary<string, string>? env, List<ValidationError> errors)
     {
         if (env is null) return;
         foreach (var (name, value) in env.OrderBy(e => e.Key, StringComparer.Ordinal))
@@ -144,7 +145,8 @@ public static partial class RegistrationValidator
         }
     }
 
-    private static void ValidateArguments(string field, IReadOnlyList<string?>? arguments, List<ValidationError> errors)
+    /// <summary>Checks an argument list such as cmd, entrypoint or a run request's args.</summary>
+    public static void ValidateArguments(string field, IReadOnlyList<string?>? arguments, List<ValidationError> errors)
     {
         if (arguments is null) return;
         for (var i = 0; i < arguments.Count; i++)

@@ -57,7 +57,8 @@ public sealed class ImageStore
 
     /// <summary>
     /// Creates the registration (revision 1, Pending) or updates it (revision + 1). An identical registration is a no-op
-    /// that returns the stored one. <paramref name="ifMatch"/>, when given, is the ETag the caller read.
+    /// that returns the stored one, except after a failed first build: then it is Pending again, at the same revision,
+    /// so that saving it again retries the build. <paramref name="ifMatch"/>, when given, is the ETag the caller read.
     /// </summary>
     /// <exception cref="ConcurrencyConflictException">Someone else changed or created it since it was read.</exception>
     public async Task<StoredRegistration> SaveAsync(
@@ -87,15 +88,17 @@ public sealed class ImageStore
         }
 
         var current = RegistrationEntity.Read(existing);
-        if (current.CustomizationHash == hash && current.Registration.Base == registration.Base) return current;
+        var identical = current.CustomizationHash == hash && current.Registration.Base == registration.Base;
+        var failed = current.State == RegistrationState.Failed;
+        if (identical && !failed) return current;
         if (!string.IsNullOrEmpty(ifMatch) && ifMatch != current.ETag) throw Conflict(nickname);
 
-        // A failed first build is retried with the new registration; otherwise the state is the versions' business.
-        var failed = current.State == RegistrationState.Failed;
+        // A failed first build is retried, with the new registration or (saved again unchanged) the same revision;
+        // otherwise the state is the versions' business.
         var updated = current with
         {
             Registration = registration,
-            Revision = current.Revision + 1,
+            Revision = identical ? current.Revision : current.Revision + 1,
             CustomizationHash = hash,
             State = failed ? RegistrationState.Pending : current.State,
             FailureReason = failed ? null : current.FailureReason,

@@ -173,6 +173,22 @@ public class ImageStoreVersionTests(ImageStoreFixture fixture) : IClassFixture<I
     }
 
     [Fact]
+    public async Task Saving_a_failed_registration_again_unchanged_makes_it_pending_at_the_same_revision()
+    {
+        var created = await CreateAsync("again");
+        await store.MarkFailedAsync(created.Nickname, created.Revision, "registry was down");
+        var failed = await store.GetAsync(created.Nickname);
+
+        var retried = await store.SaveAsync(created.Nickname, created.Registration, null);
+
+        var read = await store.GetAsync(created.Nickname);
+        Assert.Equal(created.Revision, retried.Revision);
+        Assert.Equal(RegistrationState.Pending, read!.State);
+        Assert.Null(read.FailureReason);
+        Assert.True(read.UpdatedAt > failed!.UpdatedAt, "a new attempt is marked by a later UpdatedAt");
+    }
+
+    [Fact]
     public async Task Updating_a_ready_registration_keeps_it_ready_with_its_current_version()
     {
         var created = await CreateAsync("stays");

@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Azure.Data.Tables;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using ManagedImages.Benchmarks.Harness;
+using ManagedImages.Jobs;
+using ManagedImages.Layers;
+using ManagedImages.Oci;
+using ManagedImages.Registration;
+using ManagedImages.Registrations;
+using ManagedImages.Storage;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ManagedImages.Benchmarks.Runs;
+
+/// <summary>
+/// The orchestrations on a durable backend with every real part (ImageStore on Azurite, the stack's registry,
+/// LayerBuilder, DockerJobLauncher), a busybox base, and one nickname registered and built through RegisterImage, so
+/// its current version is fresh. Disposing it removes its tables and job containers.
+/// </summary>
+internal sealed class FreshImageHost : IAsyncDisposable
+{
+    private readonly DurableTaskTestHost _host;
+    private readonly string _tablePrefix;
+
+    private FreshImageHost(DurableTaskTestHost host, string tablePrefix, string nickname, ImageReference baseTag)
+    {
+        _host = host;
+        _tablePrefix = tablePrefix;
+        Nickname = nickname;
+        BaseTag = baseTag;
+    }
+
+    public const string Backend = "in-memory DurableTaskTestHost";
+
+    public string Nickname { get; }
+
+    public ImageReference BaseTag { get; }
+
+    public DurableTaskClient Client => _host.Client;
+
+    public IServiceProvider Services => _host.Services;
+
+    public IDockerClient Docker => Services.GetRequiredService<IDockerClient>();
+
+    public static async Task<FreshImageHost> StartAsync(TextWriter log, CancellationToken cancellationToken)
+    {
+        var registry = await StackSettings.RequireRegistryAsync(cancellationToken);
+        StackSettings.Require("MANAGEDIMAGES_STORAGE");
+        StackSettings.Require("DOCKER_HOST");
+        // The test host's web hosts read logging levels from the environment; their Information lines would drown the tables.
+        if (Environment.GetEnvironmentVariable("Logging__LogLevel__Default") is null)
+            Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var tablePrefix = "bench" + suffix;
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Storage:TablePrefix"] = tablePrefix,
+                ["CustomImages:RepositoryPrefix"] = "bench-runs",
+            })
+            .Build();
+        var host = await DurableTaskTestHost.StartAsync(
+            tasks => tasks.AddManagedImagesTasks(),
+            new DurableTaskTestHostOptions
+            {
+                Port = FreeLoopbackPort(),
+                // The sidecar logs every gRPC call at Information.
+                LoggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Warning)),
+                ConfigureServices = services => services.AddManagedImages(configuration),
+            },
+            cancellationToken);
+
+        var nickname = "bench-" + suffix;
+        var baseTag = new ImageReference(registry, $"bench-runs/base-{suffix}", "latest", null);
+        var world = new FreshImageHost(host, tablePrefix, nickname, baseTag);
+        try
+        {
+            await world.RegisterAsync(cancellationToken);
+            log.WriteLine($"  {nickname} registered on {baseTag} and built (v1), backend: {Backend}");
+            return world;
+        }
+        catch
+        {
+            await world.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The digest-pinned image of the nickname's current version, as a run would launch it.</summary>
+    public async Task<string> CurrentImageAsync(CancellationToken cancellationToken)
+    {
+        var images = Services.GetRequiredService<ImageStore>();
+        var stored = await images.GetAsync(Nickname, cancellationToken) ?? throw new InvalidOperationException($"{Nickname} is not registered.");
+        var current = (await images.GetVersionsAsync(Nickname, cancellationToken)).First(v => v.Number == stored.CurrentVersion);
+        return ImageReference.Parse(current.Image).WithDigest(Digest.Parse(current.Digest)).ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        using var docker = new DockerClientConfiguration(new Uri(StackSettings.Require("DOCKER_HOST"))).CreateClient();
+        var ours = await docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = new Dictionary<string, bool> { [$"{JobLabels.Nickname}={Nickname}"] = true },
+            },
+        });
+        foreach (var container in ours)
+            await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+        var tables = new TableServiceClient(StackSettings.Require("MANAGEDIMAGES_STORAGE"));
+        foreach (var table in new[] { "images", "builds" })
+            await tables.DeleteTableAsync(_tablePrefix + table);
+    }
+
+    private async Task RegisterAsync(CancellationToken cancellationToken)
+    {
+        var busybox = await File.ReadAllBytesAsync("/bin/busybox", cancellationToken);
+        LayerEntry[] entries =
+        [
+            LayerEntry.File("bin/busybox", (UnixFileMode)0b111_101_101, busybox),
+            LayerEntry.SymbolicLink("bin/sh", "busybox"),
+            LayerEntry.SymbolicLink("bin/true", "busybox"),
+            LayerEntry.SymbolicLink("bin/echo", "busybox"),
+        ];
+        await Services.GetRequiredService<ScratchImage>().PushAsync(BaseTag, entries, new ScratchImageConfig { Cmd = ["sh"] }, cancellationToken);
+
+        var registration = new Registrations.Registration
+        {
+            Base = BaseTag.ToString(),
+            Files = [new FileSpec { Path = "/etc/greeting", Content = Encoding.UTF8.GetString("hello\n"u8) }],
+            Env = new Dictionary<string, string> { ["GREETING"] = "hello" },
+        };
+        var stored = await Services.GetRequiredService<ImageStore>().SaveAsync(Nickname, registration, null, cancellationToken);
+        var id = await Client.ScheduleNewOrchestrationInstanceAsync(nameof(RegisterImageOrchestrator), new RegisterImageInput(Nickname, stored.Revision), cancellationToken);
+        var done = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cancellationToken);
+        if (done.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
+            throw new InvalidOperationException($"Registering {Nickname} failed: {done.FailureDetails?.ErrorMessage}");
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+using ManagedImages.Storage;
+
+namespace ManagedImages.Api;
+
+/// <summary>
+/// A registered image in full: the registration as stored, where it stands and its versions, newest first.
+/// <c>registrationRun</c> is there while no version exists yet: the run that builds version 1.
+/// </summary>
+public sealed record ImageView(
+    string Nickname,
+    Registrations.Registration Registration,
+    long Revision,
+    RegistrationState State,
+    string? FailureReason,
+    int? CurrentVersion,
+    string CustomizationHash,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<VersionView> Versions)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RunLink? RegistrationRun { get; init; }
+
+    public static ImageView From(StoredRegistration stored, IReadOnlyList<ImageVersion> versions, RunLink? registrationRun)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(versions);
+        return new(stored.Nickname, stored.Registration, stored.Revision, stored.State, stored.FailureReason, stored.CurrentVersion,
+            stored.CustomizationHash, stored.CreatedAt, stored.UpdatedAt, versions.Select(VersionView.From).ToList())
+        {
+            RegistrationRun = registrationRun,
+        };
+    }
+}

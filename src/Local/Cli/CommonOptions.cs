@@ -1,0 +1,28 @@
+using System.CommandLine;
+using ManagedImages.Local.Hosting;
+
+namespace ManagedImages.Local.Cli;
+
+/// <summary>Options several commands share.</summary>
+internal static class CommonOptions
+{
+    /// <summary>The server the client commands talk to.</summary>
+    public static Option<Uri> Url() => new("--url")
+    {
+        Description = "The Managed Images server",
+        DefaultValueFactory = _ => new Uri(HttpOptions.DefaultUrl),
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : HttpOptions.DefaultUrl;
+            if (Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            {
+                return uri;
+            }
+
+            result.AddError($"--url '{text}' is not an http(s) URL, like {HttpOptions.DefaultUrl}");
+            return null;
+        },
+    };
+
+    public static Argument<string> Nickname() => new("nickname") { Description = "The custom image's nickname" };
+}

@@ -1,0 +1,55 @@
+using Azure.Data.Tables;
+using ManagedImages.Api;
+using ManagedImages.Registry;
+using ManagedImages.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ManagedImages.Functions.Tests.Support;
+
+/// <summary>
+/// The real parts behind the HTTP functions: an ImageStore on Azurite with a table prefix of its own (deleted at the
+/// end) and the registry client on the local registry, in a service provider like the Functions host builds.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public ApiFixture()
+    {
+        TablePrefix = "fntest" + Guid.NewGuid().ToString("N")[..10];
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Storage:ConnectionString"] = Stack.Storage,
+                ["Storage:TablePrefix"] = TablePrefix,
+            })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        services.AddImageStore(configuration);
+        services.AddRegistryClient(configuration);
+        services.AddManagedImagesApi();
+        Services = services.BuildServiceProvider();
+    }
+
+    public string TablePrefix { get; }
+
+    public ServiceProvider Services { get; }
+
+    public ImageStore Store => Services.GetRequiredService<ImageStore>();
+
+    public RegistryClient Registry => Services.GetRequiredService<RegistryClient>();
+
+    public ImagesEndpoints Images => Services.CreateScope().ServiceProvider.GetRequiredService<ImagesEndpoints>();
+
+    public RunsEndpoints Runs => Services.CreateScope().ServiceProvider.GetRequiredService<RunsEndpoints>();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        // Only the table this fixture's store created.
+        await new TableServiceClient(Stack.Storage).DeleteTableAsync(Store.TableName);
+        await Services.DisposeAsync();
+    }
+}
