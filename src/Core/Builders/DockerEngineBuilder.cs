@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using ManagedImages.Builders.AcrTasks;
 using ManagedImages.Builds;
 using ManagedImages.Layers;
 using ManagedImages.Oci;
@@ -16,13 +17,13 @@ namespace ManagedImages.Builders;
 /// <summary>
 /// Builds package registrations on a Docker engine (the classic builder of its build API): the generated Dockerfile
 /// and the files' tar are streamed as the build context, the engine pushes the result under a working tag
-/// (<c>build-v{N}</c>), and <see cref="BuiltImagePublisher"/> republishes it as the version's OCI manifest with the
+/// (<see cref="WorkingTag"/>), and <see cref="AnnotatedManifestPublisher"/> republishes it as the version's OCI manifest with the
 /// service's annotations. The installed package versions and the whole log are recorded in
 /// <see cref="BuildRecordingStore"/>; a rebuild of the same registration revision pins the recorded versions.
 /// </summary>
 public sealed partial class DockerEngineBuilder(
     IDockerClient docker,
-    BuiltImagePublisher publisher,
+    AnnotatedManifestPublisher publisher,
     BuildRecordingStore recordings,
     IRegistryCredentialSource credentials,
     RegistryClient registry,
@@ -34,9 +35,6 @@ public sealed partial class DockerEngineBuilder(
     private const int FailureTailLines = 30;
     private readonly CustomImageOptions _images = imageOptions.Value;
     private readonly PackageBuildOptions _builds = buildOptions.Value;
-
-    /// <summary>The working tag the engine pushes before the version is published under <c>v{N}</c>.</summary>
-    public static string WorkingTagFor(int version) => string.Create(CultureInfo.InvariantCulture, $"build-v{version}");
 
     public async Task<BuiltImage> BuildAsync(BuildRequest request, CancellationToken cancellationToken)
     {
@@ -51,31 +49,27 @@ public sealed partial class DockerEngineBuilder(
 
         var log = new EngineBuildLog();
         var recorded = await recordings.FindPinsAsync(request.Nickname, request.Revision, request.Version, cancellationToken);
-        var registration = request.Registration;
-        if (recorded is not null && registration.Packages is { } packages)
-            registration = registration with { Packages = recorded.Packages.Pin(packages) };
-        var notes = new List<string>();
-        var dockerfile = DockerfileWriter.Write(registration, baseReference.WithDigest(baseDigest).ToString(), notes);
+        var context = await PackageBuildContext.CreateAsync(request, recorded, _builds, cancellationToken);
 
-        var working = new ImageReference(_images.Registry, _images.RepositoryFor(request.Nickname), WorkingTagFor(request.Version), null);
+        var working = new ImageReference(_images.Registry, _images.RepositoryFor(request.Nickname), WorkingTag.For(request.Version), null);
         var workingName = working.ToString();
         log.Add($"Building v{request.Version} of {request.Nickname} (revision {request.Revision}) on the Docker engine as {workingName}");
         if (recorded is not null) log.Add($"Package versions pinned from v{recorded.Version} where the registration does not pin them");
         log.Add("Dockerfile:");
-        foreach (var line in dockerfile.TrimEnd('\n').Split('\n')) log.Add("  " + line);
+        foreach (var line in context.Dockerfile.TrimEnd('\n').Split('\n')) log.Add("  " + line);
 
         var clock = time.GetTimestamp();
         string Elapsed() => string.Create(CultureInfo.InvariantCulture, $"(at {time.GetElapsedTime(clock).TotalSeconds:F1} s)");
         try
         {
-            var imageId = await RunBuildAsync(request, dockerfile, workingName, log, cancellationToken);
+            var imageId = await RunBuildAsync(request, context, workingName, log, cancellationToken);
             log.Add($"Built {imageId} {Elapsed()}");
             var resolved = await ReadPackageLockAsync(imageId, cancellationToken);
             log.Add(string.Create(CultureInfo.InvariantCulture, $"Recorded {resolved.Apt.Count} apt and {resolved.Pip.Count} pip package versions {Elapsed()}"));
 
             await PushAsync(working, log, cancellationToken);
             log.Add($"Pushed {workingName} {Elapsed()}");
-            var built = await publisher.PublishAsync(request, working, applySettings: notes.Count > 0, cancellationToken);
+            var built = await publisher.PublishAsync(request, working, applySettings: context.Notes.Count > 0, cancellationToken);
             log.Add($"Published {built.Image}");
             await CleanUpAsync(working, workingName, log, cancellationToken);
             log.Add($"Done {Elapsed()}");
@@ -105,23 +99,23 @@ public sealed partial class DockerEngineBuilder(
         }
     }
 
-    private async Task<string> RunBuildAsync(BuildRequest request, string dockerfile, string tag, EngineBuildLog log, CancellationToken cancellationToken)
+    private async Task<string> RunBuildAsync(BuildRequest request, PackageBuildContext context, string tag, EngineBuildLog log, CancellationToken cancellationToken)
     {
-        await using var context = await WriteContextAsync(request, dockerfile, cancellationToken);
+        await using var tar = await WriteContextAsync(context, cancellationToken);
         var parameters = new ImageBuildParameters
         {
-            Dockerfile = "Dockerfile",
+            Dockerfile = PackageBuildContext.DockerfileName,
             Tags = [tag],
             NetworkMode = _builds.Docker.NetworkMode,
             // Intermediate containers go even when a step fails or the build is cancelled.
             Remove = true,
             ForceRemove = true,
-            BuildArgs = BuildArgs(),
+            BuildArgs = new Dictionary<string, string>(context.Arguments),
         };
         var auth = await AuthConfigsAsync(request, cancellationToken);
         try
         {
-            await docker.Images.BuildImageFromDockerfileAsync(parameters, context, auth, new Dictionary<string, string>(), log, cancellationToken);
+            await docker.Images.BuildImageFromDockerfileAsync(parameters, tar, auth, new Dictionary<string, string>(), log, cancellationToken);
         }
         catch (DockerApiException e)
         {
@@ -142,34 +136,18 @@ public sealed partial class DockerEngineBuilder(
         return image.ID;
     }
 
-    private Dictionary<string, string> BuildArgs()
+    /// <summary>The build context as the engine takes it: a tar of the Dockerfile and the context's files.</summary>
+    private static async Task<MemoryStream> WriteContextAsync(PackageBuildContext context, CancellationToken cancellationToken)
     {
-        var args = new Dictionary<string, string>(StringComparer.Ordinal);
-        var sources = _builds.Apt.Sources.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim()).ToList();
-        if (sources.Count > 0) args[DockerfileWriter.AptSourcesArg] = string.Join('\n', sources);
-        if (!string.IsNullOrWhiteSpace(_builds.Pip.IndexUrl)) args[DockerfileWriter.PipIndexUrlArg] = _builds.Pip.IndexUrl.Trim();
-        return args;
-    }
-
-    /// <summary>The build context: the Dockerfile and, when the registration has files, their tar written like a rebase's layer.</summary>
-    private static async Task<MemoryStream> WriteContextAsync(BuildRequest request, string dockerfile, CancellationToken cancellationToken)
-    {
-        // Registration files are small (at most 512 KiB in all): the context fits in memory.
-        var context = new MemoryStream();
-        await using (var tar = new TarWriter(context, TarEntryFormat.Pax, leaveOpen: true))
+        var tar = new MemoryStream();
+        await using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
         {
-            await WriteFileAsync(tar, "Dockerfile", Encoding.UTF8.GetBytes(dockerfile), cancellationToken);
-            var files = LayerWriter.EntriesFor(request.Registration).Where(e => e.Kind != LayerEntryKind.Whiteout).ToList();
-            if (files.Count > 0)
-            {
-                await using var layer = await LayerWriter.WriteAsync(files, cancellationToken);
-                using var bytes = new MemoryStream();
-                await layer.Content.CopyToAsync(bytes, cancellationToken);
-                await WriteFileAsync(tar, DockerfileWriter.FilesArchive, bytes.ToArray(), cancellationToken);
-            }
+            await WriteFileAsync(writer, PackageBuildContext.DockerfileName, Encoding.UTF8.GetBytes(context.Dockerfile), cancellationToken);
+            foreach (var (name, bytes) in context.Files.OrderBy(f => f.Key, StringComparer.Ordinal))
+                await WriteFileAsync(writer, name, bytes, cancellationToken);
         }
-        context.Position = 0;
-        return context;
+        tar.Position = 0;
+        return tar;
     }
 
     private static async Task WriteFileAsync(TarWriter tar, string name, byte[] content, CancellationToken cancellationToken)

@@ -34,7 +34,7 @@ public static class PackageBuilderServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BuildRecordingStore>();
         services.TryAddSingleton<BuildPlanner>();
-        services.TryAddTransient<BuiltImagePublisher>();
+        services.TryAddTransient<AnnotatedManifestPublisher>();
 
         if (string.IsNullOrWhiteSpace(options.PackageBuilder) || string.Equals(options.PackageBuilder, DockerBuilder, StringComparison.OrdinalIgnoreCase))
         {

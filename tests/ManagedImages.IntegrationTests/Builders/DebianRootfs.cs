@@ -41,7 +41,10 @@ public static class DebianRootfs
         }
         finally
         {
-            await HostCommand.RunAsync("/bin/rm", ["-rf", work], TimeSpan.FromMinutes(2), CancellationToken.None);
+            // debootstrap mounts /proc (and /sys) inside the target while it works: if it was stopped half-way, unmount
+            // them before deleting, and never let rm cross into another file system.
+            await HostCommand.RunAsync("/bin/sh", ["-c", "for m in proc sys; do umount -l \"$1/rootfs/$m\" 2>/dev/null; done; rm -rf --one-file-system \"$1\"", "sh", work],
+                TimeSpan.FromMinutes(2), CancellationToken.None);
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Docker.DotNet.Models;
-using ManagedImages.Builders;
+using ManagedImages.Builders.AcrTasks;
 using ManagedImages.Builds;
 using ManagedImages.Jobs;
 using ManagedImages.Oci;
@@ -79,7 +79,7 @@ public sealed class DockerEngineBuilderTests(DockerBuildFixture fixture, ITestOu
         Assert.Equal("1", manifest.Annotations[AnnotationKeys.Version]);
         Assert.Equal("7", manifest.Annotations[AnnotationKeys.Revision]);
         // The working tag the engine pushed is gone; only the version's tag remains.
-        Assert.Null(await fixture.RegistryClient.ResolveDigestAsync(reference.WithTag(DockerEngineBuilder.WorkingTagFor(1)), timeout.Token));
+        Assert.Null(await fixture.RegistryClient.ResolveDigestAsync(reference.WithTag(WorkingTag.For(1)), timeout.Token));
 
         var log = await fixture.Recordings.GetBuildLogAsync(nickname, 1, timeout.Token);
         Assert.NotNull(log);
