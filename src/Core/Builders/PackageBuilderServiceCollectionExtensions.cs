@@ -1,4 +1,5 @@
 using Docker.DotNet;
+using ManagedImages.Builders.AcrTasks;
 using ManagedImages.Builds;
 using ManagedImages.Jobs;
 using ManagedImages.Layers;
@@ -12,11 +13,12 @@ namespace ManagedImages.Builders;
 public static class PackageBuilderServiceCollectionExtensions
 {
     public const string DockerBuilder = "Docker";
+    public const string AcrTasksBuilderName = "AcrTasks";
 
     /// <summary>
     /// Makes <see cref="PlannedImageBuilder"/> the <see cref="IImageBuilder"/>: rebases through the layer builder,
     /// package registrations through the builder named by Builds:PackageBuilder ("Docker", the default: the engine of
-    /// section "Docker", sharing the job launcher's client). Also registers the <see cref="BuildPlanner"/> and the
+    /// section "Docker", sharing the job launcher's client; or "AcrTasks", section "Builds:AcrTasks"). Also registers the <see cref="BuildPlanner"/> and the
     /// <see cref="BuildRecordingStore"/> (package versions and build logs), with <see cref="PackageBuildOptions"/>
     /// from "Builds". Adds the layer builder, image store and Docker client unless they are registered already.
     /// </summary>
@@ -35,6 +37,7 @@ public static class PackageBuilderServiceCollectionExtensions
         services.TryAddSingleton<BuildRecordingStore>();
         services.TryAddSingleton<BuildPlanner>();
         services.TryAddTransient<AnnotatedManifestPublisher>();
+        services.TryAddTransient<PackageLockReader>();
 
         if (string.IsNullOrWhiteSpace(options.PackageBuilder) || string.Equals(options.PackageBuilder, DockerBuilder, StringComparison.OrdinalIgnoreCase))
         {
@@ -42,10 +45,15 @@ public static class PackageBuilderServiceCollectionExtensions
             services.TryAddTransient<DockerEngineBuilder>();
             services.TryAddTransient<IPackageImageBuilder>(sp => sp.GetRequiredService<DockerEngineBuilder>());
         }
+        else if (string.Equals(options.PackageBuilder, AcrTasksBuilderName, StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddAcrTasksBuilder(configuration);
+            services.TryAddTransient<IPackageImageBuilder, AcrTasksPackageBuilder>();
+        }
         else
         {
             throw new InvalidOperationException(
-                $"Builds:PackageBuilder is '{options.PackageBuilder}', which is not a package builder; use \"{DockerBuilder}\" (the only one so far)");
+                $"Builds:PackageBuilder is '{options.PackageBuilder}', which is not a package builder; use \"{DockerBuilder}\" (the local engine) or \"{AcrTasksBuilderName}\"");
         }
 
         // Resolved only when a plan says build: a rebase never creates the package builder (nor its engine client).

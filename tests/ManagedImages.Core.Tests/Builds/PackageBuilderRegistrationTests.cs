@@ -44,6 +44,21 @@ public class PackageBuilderRegistrationTests
     }
 
     [Fact]
+    public void Acr_tasks_builds_the_packages_when_chosen_and_rebases_still_go_to_the_layer_builder()
+    {
+        using var provider = new ServiceCollection().AddLogging().AddPackageBuilders(Configuration(new()
+        {
+            ["Builds:PackageBuilder"] = "AcrTasks",
+            ["Builds:AcrTasks:SubscriptionId"] = "00000000-0000-0000-0000-000000000000",
+            ["Builds:AcrTasks:ResourceGroup"] = "rg",
+            ["Builds:AcrTasks:RegistryName"] = "myacr",
+            ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+        })).BuildServiceProvider();
+        Assert.IsType<AcrTasksPackageBuilder>(provider.GetRequiredService<IPackageImageBuilder>());
+        Assert.IsType<PlannedImageBuilder>(provider.GetRequiredService<IImageBuilder>());
+    }
+
+    [Fact]
     public void An_unknown_package_builder_is_refused_naming_the_setting_and_the_choices()
     {
         var error = Assert.Throws<InvalidOperationException>(() =>

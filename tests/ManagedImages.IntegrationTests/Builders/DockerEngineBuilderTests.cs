@@ -1,10 +1,12 @@
 using System.Text.Json;
 using Docker.DotNet.Models;
+using ManagedImages.Builders;
 using ManagedImages.Builders.AcrTasks;
 using ManagedImages.Builds;
 using ManagedImages.Jobs;
 using ManagedImages.Oci;
 using ManagedImages.Registrations;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace ManagedImages.IntegrationTests.Builders;
@@ -87,6 +89,10 @@ public sealed class DockerEngineBuilderTests(DockerBuildFixture fixture, ITestOu
         Assert.Contains(log, l => l.Contains("FROM " + fixture.BaseTag.WithDigest(Digest.Parse(fixture.BaseDigest1)), StringComparison.Ordinal));
         Assert.Contains(log, l => l.Contains("Setting up mi-hello (1.0)", StringComparison.Ordinal));
         Assert.Contains(log, l => l.Contains("Published " + built.Image, StringComparison.Ordinal));
+
+        // The lock can be read back from the pushed layers too (how ACR Tasks builds are recorded): the same versions.
+        var fromLayers = await fixture.Services.GetRequiredService<PackageLockReader>().ReadAsync(reference, timeout.Token);
+        Assert.Equal((await fixture.Recordings.GetAsync(nickname, 1, timeout.Token))!.Packages.Apt, fromLayers!.Apt);
 
         // Building the same version again (a retried activity) finds it instead of making another image.
         var again = await fixture.Builder.BuildAsync(new BuildRequest(nickname, 1, 7, registration, fixture.BaseDigest1), timeout.Token);
