@@ -91,8 +91,10 @@ public sealed partial class DockerEngineBuilder(
             await SaveFailureAsync(request, log);
             throw;
         }
-        catch (Exception e) when (e is DockerApiException or InvalidOperationException or RegistryException or HttpRequestException or IOException)
+        catch (Exception e) when (e is DockerApiException or InvalidOperationException or RegistryException or HttpRequestException or IOException
+            or TimeoutException or OperationCanceledException)
         {
+            // An OperationCanceledException here is the engine client's own request timeout, not the caller's token.
             log.Add("ERROR: " + e.Message);
             await SaveFailureAsync(request, log);
             throw new ImageBuildFailedException($"The build of v{request.Version} of '{request.Nickname}' failed: {e.Message}", log.Tail(FailureTailLines));
