@@ -44,7 +44,9 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    public static HostProcess Create(StackSettings stack)
+    /// <param name="stack">The shared stack the host uses.</param>
+    /// <param name="settings">Extra configuration as environment variables (e.g. <c>Builds__CheckInterval</c>).</param>
+    public static HostProcess Create(StackSettings stack, IReadOnlyDictionary<string, string>? settings = null)
     {
         int httpPort = SidecarEndpoint.FreePort();
         Uri url = new($"http://127.0.0.1:{httpPort}");
@@ -56,6 +58,11 @@ public sealed class HostProcess : IAsyncDisposable
             ["Storage__TablePrefix"] = "t" + Unique.Suffix(),
             ["DOTNET_ENVIRONMENT"] = "Production",
         };
+        foreach ((string name, string value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
         return new HostProcess(environment, url);
     }
 

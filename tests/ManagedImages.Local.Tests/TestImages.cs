@@ -30,9 +30,10 @@ public sealed class TestImages : IAsyncDisposable
         DemoBaseImage.PublishAsync(new ScratchImage(Registry), Base, version, CancellationToken.None);
 
     /// <summary>The registration document: a script that greets <c>$WHO</c>, sleeps <c>$SLEEP</c> seconds if set, and prints the base version.</summary>
-    public string Registration() => JsonSerializer.Serialize(new
+    /// <param name="baseRegistry">Another address of the registry that holds <see cref="Base"/> (a proxy in front of it), if not its own.</param>
+    public string Registration(string? baseRegistry = null) => JsonSerializer.Serialize(new
     {
-        @base = Base.ToString(),
+        @base = (baseRegistry is null ? Base : Base with { Registry = baseRegistry }).ToString(),
         files = new[]
         {
             new

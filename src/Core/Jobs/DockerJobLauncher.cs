@@ -41,7 +41,7 @@ public sealed partial class DockerJobLauncher(IDockerClient docker, IOptions<Doc
         {
             // Another launch of the same job won the race between our look-up and the create; it starts the container
             // itself (starting it here too could rerun a job that already ended in between).
-            var raced = await FindContainerAsync(request.JobName, cancellationToken)
+            var raced = await FindRacedContainerAsync(request.JobName, cancellationToken)
                 ?? throw new InvalidOperationException(
                     $"The Docker engine refused to create job container '{request.JobName}' as a duplicate, " +
                     $"but no container of that name exists now: {e.ResponseBody}", e);
@@ -201,6 +201,21 @@ public sealed partial class DockerJobLauncher(IDockerClient docker, IOptions<Doc
         catch (DockerContainerNotFoundException)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// The container a concurrent create is making: the engine reserves the name before the container can be inspected,
+    /// so a lost race may see a 404 for a moment.
+    /// </summary>
+    private async Task<ContainerInspectResponse?> FindRacedContainerAsync(string jobName, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            if (await FindContainerAsync(jobName, cancellationToken) is { } container) return container;
+            if (DateTimeOffset.UtcNow > deadline) return null;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
     }
 
