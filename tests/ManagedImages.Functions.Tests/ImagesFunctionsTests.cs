@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using ManagedImages.Builds;
 using System.Text.Json;
 using ManagedImages.Api;
 using ManagedImages.Functions.Http;
@@ -251,7 +253,9 @@ public sealed class ImagesFunctionsTests(ApiFixture fixture) : IClassFixture<Api
     {
         var nick = Nick();
         var image = await RegistryImages.PushAsync(fixture.Registry, $"fntest/{nick}", "v1");
-        await MakeReadyAsync(nick, image);
+        var version = await MakeReadyAsync(nick, image);
+        var recordings = fixture.Services.GetRequiredService<BuildRecordingStore>();
+        await recordings.SaveAsync(new BuildRecording(nick, 1, 1, version.BaseDigest, true, ResolvedPackages.Empty, DateTimeOffset.UtcNow), ["built"], CancellationToken.None);
         Assert.NotNull(await fixture.Registry.ResolveDigestAsync(image, CancellationToken.None));
 
         var answer = await Requests.WriteAsync(await Functions.Delete(Requests.Create("DELETE", $"/api/images/{nick}"), nick));
@@ -262,6 +266,8 @@ public sealed class ImagesFunctionsTests(ApiFixture fixture) : IClassFixture<Api
         Assert.Null(await fixture.Registry.ResolveDigestAsync(image, CancellationToken.None));
         Assert.Null(await fixture.Store.GetAsync(nick));
         Assert.Empty(await fixture.Store.GetVersionsAsync(nick));
+        // A registration made again under this name must not be pinned to the deleted one's packages.
+        Assert.Null(await recordings.GetAsync(nick, 1, CancellationToken.None));
         Assert.Equal(404, again.Status);
     }
 

@@ -1,3 +1,4 @@
+using ManagedImages.Builds;
 using Azure.Data.Tables;
 using ManagedImages.Api;
 using ManagedImages.Registry;
@@ -28,6 +29,7 @@ public sealed class ApiFixture : IAsyncLifetime
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddImageStore(configuration);
         services.AddRegistryClient(configuration);
+        services.AddSingleton<BuildRecordingStore>();
         services.AddManagedImagesApi();
         Services = services.BuildServiceProvider();
     }
@@ -50,6 +52,7 @@ public sealed class ApiFixture : IAsyncLifetime
     {
         // Only the table this fixture's store created.
         await new TableServiceClient(Stack.Storage).DeleteTableAsync(Store.TableName);
+        await new TableServiceClient(Stack.Storage).DeleteTableAsync(Services.GetRequiredService<BuildRecordingStore>().TableName);
         await Services.DisposeAsync();
     }
 }
