@@ -46,14 +46,25 @@ public sealed partial class BuildsEndpoints(
             return new ApiResponse(StatusCodes.Status200OK, new BuildLogView(nickname, recording.Version, recording.Succeeded, lines));
         });
 
-    /// <summary>GET /api/images/{nickname}/versions/{version}/packages: the package versions the build of that version installed.</summary>
+    /// <summary>
+    /// GET /api/images/{nickname}/versions/{version}/packages[?against=N]: the package versions the build of that
+    /// version installed; with <c>against</c>, also what changed from version N to this one.
+    /// </summary>
     public Task<IResult> PackagesAsync(string nickname, string version, HttpRequest request) =>
         ApiErrors.HandleAsync(logger, request, async cancellationToken =>
         {
             var (recording, problem) = await FindRecordingAsync(nickname, version, "record of installed packages", cancellationToken);
-            return recording is null
-                ? problem!
-                : new ApiResponse(StatusCodes.Status200OK, PackagesView.From(recording));
+            if (recording is null) return problem!;
+            var view = PackagesView.From(recording);
+            if (request.Query["against"].ToString() is not { Length: > 0 } against) return new ApiResponse(StatusCodes.Status200OK, view);
+
+            var (other, otherProblem) = await FindRecordingAsync(nickname, against, "record of installed packages", cancellationToken, field: "against");
+            if (other is null) return otherProblem!;
+            return new ApiResponse(StatusCodes.Status200OK, view with
+            {
+                Against = other.Version,
+                Changes = PackageChange.Between(other.Packages, recording.Packages),
+            });
         });
 
     /// <summary>A version number as the routes take it: digits only, from 1.</summary>
@@ -61,12 +72,12 @@ public sealed partial class BuildsEndpoints(
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out version) && version >= 1;
 
     private async Task<(BuildRecording? Recording, ApiResponse? Problem)> FindRecordingAsync(
-        string nickname, string versionText, string what, CancellationToken cancellationToken)
+        string nickname, string versionText, string what, CancellationToken cancellationToken, string field = "version")
     {
         if (ImagesEndpoints.NicknameProblem(nickname) is { } invalid) return (null, invalid);
         if (!TryParseVersion(versionText, out var number))
         {
-            return (null, Problems.Invalid("version",
+            return (null, Problems.Invalid(field,
                 $"'{versionText}' is not a version number; give a whole number from 1, like 1 or 12 (GET /api/images/{nickname} lists the versions)"));
         }
         if (await store.GetAsync(nickname, cancellationToken) is null) return (null, Problems.ImageNotFound(nickname));

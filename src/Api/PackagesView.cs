@@ -4,7 +4,8 @@ namespace ManagedImages.Api;
 
 /// <summary>
 /// What the build of one version installed (every Debian package and pip distribution in the image, name to version),
-/// and the registration revision and base digest it built from: the versions a rebuild of that revision pins.
+/// and the registration revision and base digest it built from: the versions a rebuild of that revision pins; with
+/// <c>against</c>, the package diff from another version.
 /// </summary>
 public sealed record PackagesView(
     string Nickname,
@@ -16,6 +17,12 @@ public sealed record PackagesView(
     IReadOnlyDictionary<string, string> Apt,
     IReadOnlyDictionary<string, string> Pip)
 {
+    /// <summary>The version compared against (<c>?against=N</c>), or null.</summary>
+    public int? Against { get; init; }
+
+    /// <summary>What changed from version <see cref="Against"/> to this one, or null when no comparison was asked.</summary>
+    public IReadOnlyList<PackageChange>? Changes { get; init; }
+
     public static PackagesView From(BuildRecording recording)
     {
         ArgumentNullException.ThrowIfNull(recording);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using ManagedImages.Api;
 using ManagedImages.Builds;
 using ManagedImages.Functions.Http;
@@ -152,6 +153,37 @@ public sealed class BuildsFunctionsTests(FunctionsHostFixture host) : IClassFixt
         Assert.Equal("2.32.3", installed.Body.GetProperty("pip").GetProperty("requests").GetString());
         Assert.Equal("7.88.1-10", installed.Body.GetProperty("apt").GetProperty("curl").GetString());
         Assert.Equal(SomeDigest, installed.Body.GetProperty("baseDigest").GetString());
+    }
+
+    [Fact]
+    public async Task Packages_against_an_earlier_version_answer_the_package_diff()
+    {
+        var nick = Nick();
+        var stored = await host.Store.SaveAsync(nick, WithPackages($"{Stack.Registry}/fntest/busybox:1"), null);
+        var v1 = await AddVersionAsync(stored, 1);
+        var v2 = await AddVersionAsync(stored, 2);
+        await Recordings.SaveAsync(new BuildRecording(nick, 1, stored.Revision, v1.BaseDigest, true, new ResolvedPackages(
+            new Dictionary<string, string> { ["curl"] = "7.88.1-10", ["libold"] = "1.0" }, new Dictionary<string, string> { ["requests"] = "2.32.3" }),
+            DateTimeOffset.UtcNow), ["built v1"], CancellationToken.None);
+        await Recordings.SaveAsync(new BuildRecording(nick, 2, stored.Revision, v2.BaseDigest, true, new ResolvedPackages(
+            new Dictionary<string, string> { ["curl"] = "7.88.1-10+deb12u8", ["libnew"] = "2.0" }, new Dictionary<string, string> { ["requests"] = "2.32.3" }),
+            DateTimeOffset.UtcNow), ["built v2"], CancellationToken.None);
+        var request = Requests.Create("GET", $"/api/images/{nick}/versions/2/packages");
+        request.QueryString = new QueryString("?against=1");
+        var badRequest = Requests.Create("GET", $"/api/images/{nick}/versions/2/packages");
+        badRequest.QueryString = new QueryString("?against=first");
+
+        var answer = await Requests.WriteAsync(await Functions.Packages(request, nick, "2"));
+        var bad = await Requests.WriteAsync(await Functions.Packages(badRequest, nick, "2"));
+
+        Assert.Equal(200, answer.Status);
+        Assert.Equal(1, answer.Body.GetProperty("against").GetInt32());
+        var changes = answer.Body.GetProperty("changes").EnumerateArray()
+            .Select(c => $"{c.GetProperty("manager").GetString()} {c.GetProperty("name").GetString()}: {c.GetProperty("from").GetString() ?? "-"} -> {c.GetProperty("to").GetString() ?? "-"}")
+            .ToList();
+        Assert.Equal(["apt curl: 7.88.1-10 -> 7.88.1-10+deb12u8", "apt libnew: - -> 2.0", "apt libold: 1.0 -> -"], changes);
+        Assert.Equal(400, bad.Status);
+        Assert.Contains("against", bad.Body.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]
