@@ -4,6 +4,7 @@ using ManagedImages.Jobs;
 using ManagedImages.Layers;
 using ManagedImages.Registry;
 using ManagedImages.Storage;
+using ManagedImages.Upgrades;
 using ManagedImages.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +19,8 @@ public static class ManagedImagesServiceCollectionExtensions
     /// <summary>
     /// Everything the orchestrations and activities use: the image store, the registry client, the layer builder, the
     /// job launcher chosen by <c>Jobs:Launcher</c> ("Docker", the default and only choice so far), <see cref="BuildOptions"/>
-    /// from "Builds", the build records, runner and completion, and the ACR push notifications that complete builds too.
+    /// from "Builds", the build records, runner and completion, the ACR push notifications that complete builds too, and the
+    /// base-push handler that warms recently run images (<c>BasePush</c>).
     /// The host registers the <c>DurableTaskClient</c> that completions raise their events through.
     /// </summary>
     public static IServiceCollection AddManagedImages(this IServiceCollection services, IConfiguration configuration)
@@ -42,6 +44,8 @@ public static class ManagedImagesServiceCollectionExtensions
         services.TryAddSingleton<IBuildCompletionNotifier, DurableClientNotifier>();
         // The ACR push webhook completes builds too: both hosts serve it.
         services.AddAcrPushNotifications();
+        // Base pushes (ACR webhook, Event Grid) warm the images run within BasePush:RecentWindow.
+        services.AddBasePushUpgrades(configuration);
         return services;
     }
 

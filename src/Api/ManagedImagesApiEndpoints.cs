@@ -42,6 +42,7 @@ public static class ManagedImagesApiEndpoints
         api.MapGet("/images/{nickname}/versions/{version}/packages", (string nickname, string version, HttpRequest request) =>
             Builds(request).PackagesAsync(nickname, version, request));
         api.MapPost("/webhooks/acr", (HttpRequest request) => Webhooks(request).AcrPushAsync(request));
+        api.MapPost("/webhooks/eventgrid", (HttpRequest request) => Webhooks(request).EventGridAsync(request));
         api.MapPost("/images/{nickname}/runs", (string nickname, HttpRequest request, [FromServices] DurableTaskClient durable) =>
             Runs(request).StartAsync(nickname, request, durable));
         api.MapGet("/runs/{id}", (string id, HttpRequest request, [FromServices] DurableTaskClient durable) =>

@@ -63,11 +63,12 @@ public sealed class BuildStore
     /// new version number and gets <see cref="StartedOrJoinedBuild.Started"/>: it must run the build. A record that
     /// succeeded is returned as it is (nothing to wait for). A failed attempt, or a success whose version is no longer
     /// recorded (the registration was deleted and made again), is replaced by a new attempt with a new number.
+    /// A null <paramref name="waiter"/> asks for the build without waiting for it (a background upgrade).
     /// </summary>
-    public async Task<StartedOrJoinedBuild> StartOrJoinAsync(BuildKey key, string waiter, CancellationToken cancellationToken)
+    public async Task<StartedOrJoinedBuild> StartOrJoinAsync(BuildKey key, string? waiter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        ArgumentException.ThrowIfNullOrEmpty(waiter);
+        if (waiter is { Length: 0 }) throw new ArgumentException("A waiter is an orchestration instance id, or null for none.", nameof(waiter));
         await EnsureTableAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
@@ -87,7 +88,7 @@ public sealed class BuildStore
                     case BuildStatus.Failed:
                         return new(await StartAttemptAsync(key, waiter, existing, cancellationToken), Started: true);
                     default:
-                        if (existing.Waiters.Contains(waiter, StringComparer.Ordinal)) return new(existing, Started: false);
+                        if (waiter is null || existing.Waiters.Contains(waiter, StringComparer.Ordinal)) return new(existing, Started: false);
                         var joined = existing with { Waiters = [.. existing.Waiters, waiter] };
                         return new(await ReplaceAsync(joined, existing.ETag, cancellationToken), Started: false);
                 }
@@ -132,7 +133,7 @@ public sealed class BuildStore
     /// the attempt burns no number. The counter starts above every version the image store has recorded.
     /// </summary>
     private async Task<BuildRecord> StartAttemptAsync(
-        BuildKey key, string waiter, BuildRecord? replacing, CancellationToken cancellationToken)
+        BuildKey key, string? waiter, BuildRecord? replacing, CancellationToken cancellationToken)
     {
         var counter = await table.GetEntityIfExistsAsync<VersionCounterEntity>(
             key.Nickname, VersionCounterEntity.Key, cancellationToken: cancellationToken);
@@ -151,7 +152,7 @@ public sealed class BuildStore
                 new VersionCounterEntity { PartitionKey = key.Nickname, LastVersion = version });
         }
 
-        var attempt = new BuildRecord(key, version, BuildStatus.Building, null, null, null, [waiter], time.GetUtcNow(), null);
+        var attempt = new BuildRecord(key, version, BuildStatus.Building, null, null, null, waiter is null ? [] : [waiter], time.GetUtcNow(), null);
         var writing = replacing is null
             ? new TableTransactionAction(TableTransactionActionType.Add, BuildEntity.From(attempt))
             : new TableTransactionAction(TableTransactionActionType.UpdateReplace, BuildEntity.From(attempt), new ETag(replacing.ETag));

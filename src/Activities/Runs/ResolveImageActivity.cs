@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace ManagedImages.Runs;
 
 /// <summary>Looks up a nickname's registration and current version, and the digest its base tag points to now.</summary>
-public sealed class ResolveImageActivity(ImageStore images, RegistryClient registry, IOptions<BuildOptions> options)
+public sealed class ResolveImageActivity(ImageStore images, RegistryClient registry, IOptions<BuildOptions> options, TimeProvider time)
     : TaskActivity<string, ResolvedImage>
 {
     public override async Task<ResolvedImage> RunAsync(TaskActivityContext context, string nickname)
@@ -32,6 +32,9 @@ public sealed class ResolveImageActivity(ImageStore images, RegistryClient regis
         {
             throw new PermanentFailureException($"the base of '{nickname}' is not usable: {error}");
         }
+
+        // A base push warms only the images run lately (BasePushHandler); a rerun of this activity just moves the time on.
+        await images.RecordRunAsync(nickname, stored.Registration.Base, time.GetUtcNow(), CancellationToken.None);
 
         var digest = await registry.ResolveDigestAsync(baseReference, CancellationToken.None)
             ?? throw new PermanentFailureException(

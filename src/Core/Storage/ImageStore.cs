@@ -218,6 +218,47 @@ public sealed class ImageStore
         }
     }
 
+    /// <summary>
+    /// Records that <paramref name="nickname"/> was run at <paramref name="at"/> on <paramref name="baseReference"/>.
+    /// Last writer wins without an ETag: two runs racing leave one of their (nearly equal) times, which is all a
+    /// "recently run" question needs. Kept in a row of its own, so the registration's ETag does not change.
+    /// </summary>
+    public async Task RecordRunAsync(string nickname, string baseReference, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        CheckNickname(nickname);
+        await EnsureTableAsync(cancellationToken);
+        await table.UpsertEntityAsync(
+            LastRunEntity.Create(nickname, BaseTagName.Of(baseReference), at), TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>When <paramref name="nickname"/> was last run, or null when it never was.</summary>
+    public async Task<DateTimeOffset?> GetLastRunAsync(string nickname, CancellationToken cancellationToken = default)
+    {
+        CheckNickname(nickname);
+        await EnsureTableAsync(cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(
+            nickname, LastRunEntity.RowKey, [LastRunEntity.LastRunAt], cancellationToken);
+        return row.HasValue ? row.Value!.GetDateTimeOffset(LastRunEntity.LastRunAt) : null;
+    }
+
+    /// <summary>
+    /// The nicknames last run on base tag <paramref name="baseName"/> (a <see cref="BaseTagName"/>) at or after
+    /// <paramref name="since"/>. One query filtered by the service over the last-run rows (a scan of the table, cheap
+    /// for the few rows it returns); the caller checks each registration still follows that base, since a registration
+    /// changed after its last run keeps the base the run saw here.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> FindRunSinceAsync(string baseName, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(baseName);
+        await EnsureTableAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter(
+            $"RowKey eq {LastRunEntity.RowKey} and BaseName eq {baseName} and LastRunAt ge {since}");
+        var nicknames = new List<string>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken))
+            nicknames.Add(row.PartitionKey);
+        return nicknames;
+    }
+
     /// <summary>Deletes the registration and all its version rows; false when there was none.</summary>
     public async Task<bool> DeleteAsync(string nickname, CancellationToken cancellationToken = default)
     {

@@ -6,7 +6,7 @@ using Microsoft.DurableTask.Client;
 
 namespace ManagedImages.Functions.Http;
 
-/// <summary>The registry's push webhook, through the shared <see cref="WebhooksEndpoints"/>.</summary>
+/// <summary>The registry's push webhook and Event Grid's ImagePushed events, through the shared <see cref="WebhooksEndpoints"/>.</summary>
 public sealed class WebhooksFunctions(WebhooksEndpoints webhooks, BoundDurableClient bound)
 {
     /// <summary>
@@ -20,5 +20,15 @@ public sealed class WebhooksFunctions(WebhooksEndpoints webhooks, BoundDurableCl
     {
         bound.Remember(durable);
         return webhooks.AcrPushAsync(request);
+    }
+
+    /// <summary>Event Grid may deliver the pushes of builders' working tags too, so this binds a client as the ACR webhook does.</summary>
+    [Function("EventGridWebhook")]
+    public Task<IResult> EventGrid(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "webhooks/eventgrid")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable)
+    {
+        bound.Remember(durable);
+        return webhooks.EventGridAsync(request);
     }
 }

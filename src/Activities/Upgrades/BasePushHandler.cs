@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using ManagedImages.Builds;
+using ManagedImages.Oci;
+using ManagedImages.Registry;
+using ManagedImages.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ManagedImages.Upgrades;
+
+/// <summary>
+/// Warms the images people use when their base tag moves: for a push of a base tag, every image run on that tag within
+/// <see cref="BasePushOptions.RecentWindow"/> gets the build of its next version on the pushed digest started in the
+/// background (no run waits for it; <see cref="BackgroundUpgrades"/> bounds how many build at once). Every other image
+/// stays lazy. Repeated deliveries start nothing new (one build per nickname, revision and base digest, and an
+/// existing record of it is left as it is); an event whose digest the tag no longer points to is ignored.
+/// </summary>
+public sealed partial class BasePushHandler(
+    ImageStore images,
+    BuildStore builds,
+    RegistryClient registry,
+    BackgroundUpgrades upgrades,
+    IOptions<BasePushOptions> options,
+    TimeProvider time,
+    ILogger<BasePushHandler> logger)
+{
+    // Starting an upgrade is a few table reads and writes; the builds themselves are bounded by BackgroundUpgrades.
+    private const int ConcurrentStarts = 8;
+
+    public async Task<BasePushResult> HandleAsync(BasePush push, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(push);
+        if (string.IsNullOrEmpty(push.Tag)) return Ignored(null, push.Digest, $"the push to {push.Repository} names no tag, so no base tag moved");
+        if (!Digest.TryParse(push.Digest, out var pushed))
+            return Ignored(null, push.Digest, $"the push of {push.Repository}:{push.Tag} names no digest");
+        if (!ImageReference.TryParse($"{push.Registry}/{push.Repository}:{push.Tag}", out var reference, out var error))
+            return Ignored(null, pushed.ToString(), $"{push.Registry}/{push.Repository}:{push.Tag} is not an image reference: {error}");
+        var baseTag = BaseTagName.Of(reference.Registry, reference.Repository, reference.TagOrDefault);
+
+        // Events may come late, twice or out of order: only the digest the tag points to now is worth building on.
+        var current = await registry.ResolveDigestAsync(reference, cancellationToken);
+        if (current is null) return Ignored(baseTag, pushed.ToString(), $"{reference} is no longer in its registry");
+        if (current.ToString() != pushed.ToString())
+            return Ignored(baseTag, pushed.ToString(), $"{reference} points to {current} now, not {pushed}: the event is older than the tag's latest push");
+
+        var window = options.Value.RecentWindow;
+        var recent = await images.FindRunSinceAsync(baseTag, time.GetUtcNow() - window, cancellationToken);
+        var started = new ConcurrentBag<string>();
+        await Parallel.ForEachAsync(
+            recent,
+            new ParallelOptions { MaxDegreeOfParallelism = ConcurrentStarts, CancellationToken = cancellationToken },
+            async (nickname, ct) =>
+            {
+                if (await StartUpgradeAsync(nickname, baseTag, pushed.ToString(), ct)) started.Add(nickname);
+            });
+
+        var names = started.Order(StringComparer.Ordinal).ToList();
+        var detail = $"{recent.Count} image(s) run on {baseTag} within {window}; {names.Count} upgrade(s) to {pushed} started";
+        LogHandled(baseTag, pushed.ToString(), recent.Count, names.Count);
+        return new BasePushResult(BasePushOutcome.Handled, baseTag, pushed.ToString(), recent.Count, names, detail);
+    }
+
+    private async Task<bool> StartUpgradeAsync(string nickname, string baseTag, string digest, CancellationToken cancellationToken)
+    {
+        var stored = await images.GetAsync(nickname, cancellationToken);
+        // Gone, changed to another base since its last run, or without a good version (its own build is the user's business).
+        if (stored is null || stored.State != RegistrationState.Ready || BaseTagName.Of(stored.Registration.Base) != baseTag) return false;
+
+        if (stored.CurrentVersion is { } number)
+        {
+            var versions = await images.GetVersionsAsync(nickname, cancellationToken);
+            if (versions.FirstOrDefault(v => v.Number == number) is { } current && current.BaseDigest == digest && current.Revision == stored.Revision)
+                return false;
+        }
+
+        var key = new BuildKey(nickname, stored.Revision, digest);
+        // An attempt of this build exists (a run started it, or an earlier delivery of this event): leave it, even failed;
+        // the next run retries a failed one.
+        if (await builds.GetAsync(key, cancellationToken) is not null) return false;
+        var outcome = await builds.StartOrJoinAsync(key, waiter: null, cancellationToken);
+        if (!outcome.Started) return false;
+
+        _ = upgrades.Enqueue(
+            new BuildRequest(nickname, outcome.Record.Version, stored.Revision, stored.Registration, digest), stored.Registration.Base);
+        return true;
+    }
+
+    private BasePushResult Ignored(string? baseTag, string? digest, string detail)
+    {
+        LogIgnored(detail);
+        return new BasePushResult(BasePushOutcome.Ignored, baseTag, digest, 0, [], detail);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Base push ignored: {Detail}")]
+    private partial void LogIgnored(string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Base push of {BaseTag} at {Digest}: {Recent} image(s) run recently, {Started} upgrade(s) started")]
+    private partial void LogHandled(string baseTag, string digest, int recent, int started);
+}

@@ -1,0 +1,13 @@
+namespace ManagedImages.Upgrades;
+
+/// <summary>Which images a base push upgrades at once, and how many at a time (section "BasePush").</summary>
+public sealed class BasePushOptions
+{
+    public const string Section = "BasePush";
+
+    /// <summary>Images last run longer ago than this stay lazy: their next run upgrades them.</summary>
+    public TimeSpan RecentWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Upgrades started by base pushes that build at the same time in this process.</summary>
+    public int MaxConcurrentUpgrades { get; set; } = 4;
+}
