@@ -4,14 +4,14 @@ using ManagedImages.Registry;
 
 namespace ManagedImages.Functions.Tests.Support;
 
-/// <summary>Pushes a tiny image (a config and no layers, unique per repository) to the local registry.</summary>
+/// <summary>Pushes a tiny image (a config and no layers, unique per repository and variant) to the local registry.</summary>
 internal static class RegistryImages
 {
-    public static async Task<ImageReference> PushAsync(RegistryClient registry, string repository, string tag)
+    public static async Task<ImageReference> PushAsync(RegistryClient registry, string repository, string tag, string variant = "")
     {
         var host = Stack.Registry;
         var config = Encoding.UTF8.GetBytes(
-            $"{{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{{\"Labels\":{{\"test\":\"{repository}\"}}}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[]}}}}");
+            $"{{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{{\"Labels\":{{\"test\":\"{repository}{variant}\"}}}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[]}}}}");
         var configDigest = Digest.Sha256(config);
         await registry.PushBlobAsync(host, repository, configDigest, config.Length, new MemoryStream(config), CancellationToken.None);
         var manifest = Encoding.UTF8.GetBytes(
