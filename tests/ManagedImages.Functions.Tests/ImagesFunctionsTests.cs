@@ -2,9 +2,11 @@ using System.Text.Json;
 using ManagedImages.Api;
 using ManagedImages.Functions.Http;
 using ManagedImages.Functions.Tests.Support;
+using ManagedImages.Layers;
 using ManagedImages.Oci;
 using ManagedImages.Registration;
 using ManagedImages.Storage;
+using ManagedImages.TestSupport;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Moq;
@@ -18,7 +20,7 @@ public sealed class ImagesFunctionsTests(ApiFixture fixture) : IClassFixture<Api
 
     private ImagesFunctions Functions => new(fixture.Images);
 
-    private static string Nick() => "fn-" + Guid.NewGuid().ToString("N")[..10];
+    private static string Nick() => UniqueNames.Of("fn");
 
     [Fact]
     public async Task Put_of_a_new_registration_answers_202_and_schedules_the_registration_run_once_even_when_retried()
@@ -250,7 +252,9 @@ public sealed class ImagesFunctionsTests(ApiFixture fixture) : IClassFixture<Api
     public async Task Delete_removes_the_versions_manifests_from_the_registry_and_then_the_records()
     {
         var nick = Nick();
-        var image = await RegistryImages.PushAsync(fixture.Registry, $"fntest/{nick}", "v1");
+        var tagged = new ImageReference(LocalStack.Registry, $"fntest/{nick}", "v1", null);
+        var pushed = await BusyboxImage.PushAsync(new ScratchImage(fixture.Registry), tagged, "1", CancellationToken.None);
+        var image = tagged.WithDigest(Digest.Parse(pushed.Digest));
         await MakeReadyAsync(nick, image);
         Assert.NotNull(await fixture.Registry.ResolveDigestAsync(image, CancellationToken.None));
 

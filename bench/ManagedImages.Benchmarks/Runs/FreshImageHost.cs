@@ -4,13 +4,13 @@ using System.Text;
 using Azure.Data.Tables;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using ManagedImages.Benchmarks.Harness;
 using ManagedImages.Jobs;
 using ManagedImages.Layers;
 using ManagedImages.Oci;
 using ManagedImages.Registration;
 using ManagedImages.Registrations;
 using ManagedImages.Storage;
+using ManagedImages.TestSupport;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
@@ -51,9 +51,9 @@ internal sealed class FreshImageHost : IAsyncDisposable
 
     public static async Task<FreshImageHost> StartAsync(TextWriter log, CancellationToken cancellationToken)
     {
-        var registry = await StackSettings.RequireRegistryAsync(cancellationToken);
-        StackSettings.Require("MANAGEDIMAGES_STORAGE");
-        StackSettings.Require("DOCKER_HOST");
+        var registry = await LocalStack.RequireRegistryAsync(cancellationToken);
+        await LocalStack.RequireAzuriteAsync(cancellationToken);
+        await LocalStack.RequireDockerAsync(cancellationToken);
         // The test host's web hosts read logging levels from the environment; their Information lines would drown the tables.
         if (Environment.GetEnvironmentVariable("Logging__LogLevel__Default") is null)
             Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
@@ -105,7 +105,7 @@ internal sealed class FreshImageHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _host.DisposeAsync();
-        using var docker = new DockerClientConfiguration(new Uri(StackSettings.Require("DOCKER_HOST"))).CreateClient();
+        using var docker = LocalStack.Docker();
         var ours = await docker.Containers.ListContainersAsync(new ContainersListParameters
         {
             All = true,
@@ -116,7 +116,7 @@ internal sealed class FreshImageHost : IAsyncDisposable
         });
         foreach (var container in ours)
             await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
-        var tables = new TableServiceClient(StackSettings.Require("MANAGEDIMAGES_STORAGE"));
+        var tables = new TableServiceClient(LocalStack.Storage);
         foreach (var table in new[] { "images", "builds" })
             await tables.DeleteTableAsync(_tablePrefix + table);
     }
