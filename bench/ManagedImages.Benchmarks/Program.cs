@@ -32,22 +32,51 @@ var probe = new Command(LayerMemoryBenchmark.ProbeCommand, "Internal: one measur
 probe.Hidden = true;
 probe.SetAction((parse, ct) => LayerWriteProbe.RunAsync(parse.GetValue(bytes), Console.Out, ct));
 
-// The in-memory test host's sidecar runs only ProcessorCount work items at once: the runs benchmarks start themselves
-// again with DOTNET_PROCESSOR_COUNT set high unless it is set already. 64, not more: with 256, 100 job containers
-// starting at once on the shared 2-core engine (vfs) left it unable to start containers until it was restarted.
-Task<int> WithManyProcessors(string[] arguments, Func<Task<int>> run, CancellationToken ct) =>
-    Environment.GetEnvironmentVariable("DOTNET_PROCESSOR_COUNT") is { Length: > 0 }
-        ? run()
-        : SelfProcess.RunAsync(arguments, new Dictionary<string, string> { ["DOTNET_PROCESSOR_COUNT"] = "64" }, ct);
+// Each backend is measured in a process of its own. The in-memory test host's sidecar runs only ProcessorCount work
+// items at once: its process gets DOTNET_PROCESSOR_COUNT=64 unless the variable is set already. 64, not more: with 256,
+// 100 job containers starting at once on the shared 2-core engine (vfs) left it unable to start containers until it
+// was restarted. The Azure Storage backend runs as the one-machine host would, with the machine's own processor count.
+var backend = new Option<string>("--backend")
+{
+    Description = "Durable backend: memory (DurableTaskTestHost), azure-storage (src/Local's host on Azurite), or both, one process each.",
+    DefaultValueFactory = _ => "both",
+};
+backend.AcceptOnlyFromAmong("both", "memory", "azure-storage");
 
-var count = new Option<int>("--runs") { Description = "Runs measured (and as many floor sequences).", DefaultValueFactory = _ => 50 };
-var runs = new Command("runs", "Fresh path, run request to job container created, one at a time: p50/p99 beside the direct floor.") { count };
-runs.SetAction((parse, ct) => WithManyProcessors(args, () => new RunsBenchmark(Console.Out).RunSequentialAsync(parse.GetValue(count), ct), ct));
+async Task<int> OnBackends(string command, string chosen, IEnumerable<string> options, Func<RunsBackend, Task<int>> run, CancellationToken ct)
+{
+    if (chosen == "azure-storage") return await run(RunsBackend.AzureStorage);
+    if (chosen == "memory")
+    {
+        return Environment.GetEnvironmentVariable("DOTNET_PROCESSOR_COUNT") is { Length: > 0 }
+            ? await run(RunsBackend.Memory)
+            : await SelfProcess.RunAsync([command, "--backend", "memory", .. options], new Dictionary<string, string> { ["DOTNET_PROCESSOR_COUNT"] = "64" }, ct);
+    }
+    var exitCode = 0;
+    foreach (var each in new[] { "memory", "azure-storage" })
+    {
+        var environment = each == "memory" && Environment.GetEnvironmentVariable("DOTNET_PROCESSOR_COUNT") is not { Length: > 0 }
+            ? new Dictionary<string, string> { ["DOTNET_PROCESSOR_COUNT"] = "64" }
+            : new Dictionary<string, string>();
+        exitCode = Math.Max(exitCode, await SelfProcess.RunAsync([command, "--backend", each, .. options], environment, ct));
+        Console.Out.WriteLine();
+    }
+    return exitCode;
+}
+
+var count = new Option<int>("--runs") { Description = "Runs measured (and as many floor sequences).", DefaultValueFactory = _ => 40 };
+var runs = new Command("runs", "Fresh path, run request to job container created, one at a time: p50/p99 beside the direct floor.") { count, backend };
+runs.SetAction((parse, ct) => OnBackends("runs", parse.GetValue(backend)!, ["--runs", $"{parse.GetValue(count)}"],
+    b => new RunsBenchmark(b, Console.Out).RunSequentialAsync(parse.GetValue(count), ct), ct));
 
 var concurrency = new Option<int>("--concurrency") { Description = "Requests at once.", DefaultValueFactory = _ => 100 };
-var runsConcurrent = new Command("runs-concurrent", "Runs per second with many requests at once on a fresh image, beside the direct floor.") { concurrency, repetitions };
-runsConcurrent.SetAction((parse, ct) => WithManyProcessors(args,
-    () => new RunsBenchmark(Console.Out).RunConcurrentAsync(parse.GetValue(concurrency), parse.GetValue(repetitions) is > 0 and var r ? r : 3, ct), ct));
+var runsConcurrent = new Command("runs-concurrent", "Runs per second with many requests at once on a fresh image, beside the direct floors.") { concurrency, repetitions, backend };
+runsConcurrent.SetAction((parse, ct) =>
+{
+    var rounds = parse.GetValue(repetitions) is > 0 and var r ? r : 1;
+    return OnBackends("runs-concurrent", parse.GetValue(backend)!, ["--concurrency", $"{parse.GetValue(concurrency)}", "--reps", $"{rounds}"],
+        b => new RunsBenchmark(b, Console.Out).RunConcurrentAsync(parse.GetValue(concurrency), rounds, ct), ct);
+});
 
 var root = new RootCommand("Managed Images benchmarks (see docs/benchmarks.md).") { rebase, layerMemory, runs, runsConcurrent, probe };
 return await root.Parse(args).InvokeAsync();

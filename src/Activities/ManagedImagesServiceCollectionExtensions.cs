@@ -1,3 +1,4 @@
+using ManagedImages.Builders;
 using ManagedImages.Builds;
 using ManagedImages.Jobs;
 using ManagedImages.Layers;
@@ -26,6 +27,8 @@ public static class ManagedImagesServiceCollectionExtensions
         services.AddRegistryClient(configuration);
         services.AddLayerBuilder(configuration);
         AddJobLauncher(services, configuration);
+        // Replaces the layer builder as the IImageBuilder: rebases still go to it, package builds to Builds:PackageBuilder.
+        services.AddPackageBuilders(configuration);
 
         services.AddOptions<BuildOptions>()
             .Bind(configuration.GetSection(BuildOptions.Section))

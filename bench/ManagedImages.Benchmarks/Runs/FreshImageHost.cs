@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Azure.Data.Tables;
 using Docker.DotNet;
@@ -12,24 +10,23 @@ using ManagedImages.Registrations;
 using ManagedImages.Storage;
 using ManagedImages.TestSupport;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ManagedImages.Benchmarks.Runs;
 
 /// <summary>
 /// The orchestrations on a durable backend with every real part (ImageStore on Azurite, the stack's registry,
 /// LayerBuilder, DockerJobLauncher), a busybox base, and one nickname registered and built through RegisterImage, so
-/// its current version is fresh. Disposing it removes its tables and job containers.
+/// its current version is fresh. Disposing it stops the backend (deleting its task hub, if it has one) and removes its
+/// tables and job containers.
 /// </summary>
 internal sealed class FreshImageHost : IAsyncDisposable
 {
-    private readonly DurableTaskTestHost _host;
+    private readonly IDurableBackend _host;
     private readonly string _tablePrefix;
 
-    private FreshImageHost(DurableTaskTestHost host, string tablePrefix, string nickname, ImageReference baseTag)
+    private FreshImageHost(IDurableBackend host, string tablePrefix, string nickname, ImageReference baseTag)
     {
         _host = host;
         _tablePrefix = tablePrefix;
@@ -37,11 +34,15 @@ internal sealed class FreshImageHost : IAsyncDisposable
         BaseTag = baseTag;
     }
 
-    public const string Backend = "in-memory DurableTaskTestHost";
+    /// <summary>The backend's name, as the tables show it.</summary>
+    public string Backend => _host.Name;
 
     public string Nickname { get; }
 
     public ImageReference BaseTag { get; }
+
+    /// <summary>How many activities the backend dispatches at once.</summary>
+    public int ActivityConcurrency => _host.ActivityConcurrency;
 
     public DurableTaskClient Client => _host.Client;
 
@@ -49,33 +50,25 @@ internal sealed class FreshImageHost : IAsyncDisposable
 
     public IDockerClient Docker => Services.GetRequiredService<IDockerClient>();
 
-    public static async Task<FreshImageHost> StartAsync(TextWriter log, CancellationToken cancellationToken)
+    public static async Task<FreshImageHost> StartAsync(RunsBackend backend, TextWriter log, CancellationToken cancellationToken)
     {
         var registry = await LocalStack.RequireRegistryAsync(cancellationToken);
         await LocalStack.RequireAzuriteAsync(cancellationToken);
         await LocalStack.RequireDockerAsync(cancellationToken);
-        // The test host's web hosts read logging levels from the environment; their Information lines would drown the tables.
-        if (Environment.GetEnvironmentVariable("Logging__LogLevel__Default") is null)
-            Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var tablePrefix = "bench" + suffix;
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Storage:TablePrefix"] = tablePrefix,
-                ["CustomImages:RepositoryPrefix"] = "bench-runs",
-            })
-            .Build();
-        var host = await DurableTaskTestHost.StartAsync(
-            tasks => tasks.AddManagedImagesTasks(),
-            new DurableTaskTestHostOptions
-            {
-                Port = FreeLoopbackPort(),
-                // The sidecar logs every gRPC call at Information.
-                LoggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Warning)),
-                ConfigureServices = services => services.AddManagedImages(configuration),
-            },
-            cancellationToken);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:TablePrefix"] = tablePrefix,
+            ["CustomImages:RepositoryPrefix"] = "bench-runs",
+        };
+        IDurableBackend host = backend switch
+        {
+            RunsBackend.Memory => await TestHostBackend.StartAsync(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), cancellationToken),
+            // A task hub of its own (letters and digits), deleted at the end.
+            RunsBackend.AzureStorage => await LocalHostBackend.StartAsync(settings, "bench" + suffix, cancellationToken),
+            _ => throw new ArgumentOutOfRangeException(nameof(backend), backend, "not a backend"),
+        };
 
         var nickname = "bench-" + suffix;
         var baseTag = new ImageReference(registry, $"bench-runs/base-{suffix}", "latest", null);
@@ -83,7 +76,7 @@ internal sealed class FreshImageHost : IAsyncDisposable
         try
         {
             await world.RegisterAsync(cancellationToken);
-            log.WriteLine($"  {nickname} registered on {baseTag} and built (v1), backend: {Backend}");
+            log.WriteLine($"  {nickname} registered on {baseTag} and built (v1), backend: {host.Name} ({host.Details})");
             return world;
         }
         catch
@@ -144,12 +137,5 @@ internal sealed class FreshImageHost : IAsyncDisposable
         var done = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cancellationToken);
         if (done.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
             throw new InvalidOperationException($"Registering {Nickname} failed: {done.FailureDetails?.ErrorMessage}");
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

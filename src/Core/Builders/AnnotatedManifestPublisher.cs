@@ -23,7 +23,15 @@ public sealed class AnnotatedManifestPublisher(RegistryClient registry, IOptions
     private readonly CustomImageOptions _options = options.Value;
 
     /// <summary>Publishes <paramref name="pushed"/> (in the custom image's repository) as version <see cref="BuildRequest.Version"/>.</summary>
-    public async Task<BuiltImage> PublishAsync(BuildRequest request, ImageReference pushed, CancellationToken cancellationToken)
+    public Task<BuiltImage> PublishAsync(BuildRequest request, ImageReference pushed, CancellationToken cancellationToken) =>
+        PublishAsync(request, pushed, applySettings: false, cancellationToken);
+
+    /// <summary>
+    /// Publishes <paramref name="pushed"/> as version <see cref="BuildRequest.Version"/>; with <paramref name="applySettings"/>
+    /// the registration's env, entrypoint, cmd, workdir and labels are first written into a new config the way a rebase
+    /// writes them (for values a Dockerfile cannot hold, like env values with line breaks).
+    /// </summary>
+    public async Task<BuiltImage> PublishAsync(BuildRequest request, ImageReference pushed, bool applySettings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(pushed);
@@ -35,6 +43,7 @@ public sealed class AnnotatedManifestPublisher(RegistryClient registry, IOptions
         var manifest = JsonNode.Parse(content.Bytes) as JsonObject
             ?? throw new FormatException($"The manifest of {pushed} is not a JSON object.");
         if (manifest["config"] is not JsonObject config) throw new FormatException($"The manifest of {pushed} has no config.");
+        if (applySettings) await ApplySettingsAsync(request, pushed, target, config, cancellationToken);
 
         manifest["mediaType"] = MediaTypes.OciManifest;
         config["mediaType"] = MediaTypes.OciConfig;
@@ -51,6 +60,22 @@ public sealed class AnnotatedManifestPublisher(RegistryClient registry, IOptions
         if (existing is { } current && current != digest) throw new ImageTagConflictException(target, current, digest);
         if (existing is null) await registry.PutManifestAsync(target, MediaTypes.OciManifest, bytes, cancellationToken);
         return new BuiltImage($"{target.Name}@{digest}", digest.ToString(), request.BaseDigest);
+    }
+
+    /// <summary>Writes the config with the registration's settings applied and points <paramref name="config"/> at it.</summary>
+    private async Task ApplySettingsAsync(BuildRequest request, ImageReference pushed, ImageReference target, JsonObject config, CancellationToken cancellationToken)
+    {
+        var descriptor = JsonSerializer.Deserialize<Descriptor>(config.ToJsonString())
+            ?? throw new FormatException($"The config descriptor of {pushed} is empty.");
+        var built = await registry.GetBlobBytesAsync(pushed.Registry, pushed.Repository, descriptor, cancellationToken);
+        var settingsOnly = request.Registration with { Files = [], Remove = [], Packages = null };
+        var edited = ImageConfigEditor.Apply(built, settingsOnly, null,
+            string.Create(CultureInfo.InvariantCulture, $"managed-images {request.Nickname} revision {request.Revision}: settings a Dockerfile cannot hold"));
+        var digest = Digest.Sha256(edited);
+        using (var stream = new MemoryStream(edited, writable: false))
+            await registry.PushBlobAsync(target.Registry, target.Repository, digest, edited.Length, stream, cancellationToken);
+        config["digest"] = digest.ToString();
+        config["size"] = edited.Length;
     }
 
     /// <summary>The version as published before for this same request (a retried build), or null.</summary>

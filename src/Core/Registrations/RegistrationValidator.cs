@@ -177,20 +177,28 @@ public static partial class RegistrationValidator
     private static void ValidatePackages(PackageSpec? packages, List<ValidationError> errors)
     {
         if (packages is null) return;
-        ValidatePackageList("packages.apt", packages.Apt, errors);
-        ValidatePackageList("packages.pip", packages.Pip, errors);
+        ValidatePackageList("packages.apt", packages.Apt, PackageNames.AptProblem, PackageNames.AptName, errors);
+        ValidatePackageList("packages.pip", packages.Pip, PackageNames.PipProblem, PackageNames.PipName, errors);
     }
 
-    private static void ValidatePackageList(string field, IReadOnlyList<string?>? names, List<ValidationError> errors)
+    private static void ValidatePackageList(
+        string field, IReadOnlyList<string?>? names, Func<string?, string?> problemOf, Func<string, string> nameOf, List<ValidationError> errors)
     {
         if (names is null) return;
         if (names.Count > RegistrationLimits.MaxPackagesPerManager)
             errors.Add(new(field, $"{names.Count} packages are listed; at most {RegistrationLimits.MaxPackagesPerManager} are accepted"));
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < names.Count; i++)
         {
-            var name = names[i];
-            if (string.IsNullOrEmpty(name) || name.Any(char.IsWhiteSpace) || name.Contains('\0', StringComparison.Ordinal))
-                errors.Add(new($"{field}[{i}]", $"'{name}' is not a package name; give one name without spaces per entry, like curl or requests==2.32.3"));
+            if (problemOf(names[i]) is { } problem)
+            {
+                errors.Add(new($"{field}[{i}]", problem));
+                continue;
+            }
+            // Two entries for one package would ask the package manager for two versions of it.
+            var name = nameOf(names[i]!);
+            if (!seen.TryAdd(name, i))
+                errors.Add(new($"{field}[{i}]", $"'{names[i]}' names the package {name} again (first at {field}[{seen[name]}]); list each package once"));
         }
     }
 
