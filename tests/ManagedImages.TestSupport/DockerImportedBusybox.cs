@@ -24,12 +24,12 @@ public static class DockerImportedBusybox
         using (var rootfs = await BusyboxRootfsAsync(cancellationToken))
         {
             var import = new ImagesCreateParameters { FromSrc = "-", Repo = repository, Tag = tag };
-            var importMessages = new EngineMessages();
+            var importMessages = new EngineErrors();
             await docker.Images.CreateImageAsync(import, rootfs, null, importMessages, cancellationToken);
             importMessages.ThrowIfFailed($"importing {tagged}");
         }
 
-        var pushMessages = new EngineMessages();
+        var pushMessages = new EngineErrors();
         await docker.Images.PushImageAsync(tagged, new ImagePushParameters { Tag = tag }, new AuthConfig(), pushMessages, cancellationToken);
         pushMessages.ThrowIfFailed($"pushing {tagged}");
 
@@ -89,28 +89,5 @@ public static class DockerImportedBusybox
 
         stream.Position = 0;
         return stream;
-    }
-
-    /// <summary>Progress messages of an import or push, which carry the engine's errors in a successful response.</summary>
-    private sealed class EngineMessages : IProgress<JSONMessage>
-    {
-        private string? _error;
-
-        public void Report(JSONMessage value)
-        {
-            var error = value.Error?.Message ?? value.ErrorMessage;
-            if (!string.IsNullOrEmpty(error))
-            {
-                _error ??= error;
-            }
-        }
-
-        public void ThrowIfFailed(string what)
-        {
-            if (_error is not null)
-            {
-                throw new InvalidOperationException($"The Docker engine failed {what}: {_error}");
-            }
-        }
     }
 }
