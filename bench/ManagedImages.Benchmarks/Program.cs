@@ -2,6 +2,7 @@ using System.CommandLine;
 using ManagedImages.Benchmarks.Harness;
 using ManagedImages.Benchmarks.Memory;
 using ManagedImages.Benchmarks.Rebase;
+using ManagedImages.Benchmarks.RebaseVsBuild;
 using ManagedImages.Benchmarks.Runs;
 
 // Benchmarks of Managed Images: a Stopwatch harness (warmup, then repetitions; medians and p99), one subcommand per
@@ -78,5 +79,9 @@ runsConcurrent.SetAction((parse, ct) =>
         b => new RunsBenchmark(b, Console.Out).RunConcurrentAsync(parse.GetValue(concurrency), rounds, ct), ct);
 });
 
-var root = new RootCommand("Managed Images benchmarks (see docs/benchmarks.md).") { rebase, layerMemory, runs, runsConcurrent, probe };
+var rebaseVsBuild = new Command("rebase-vs-build", "Upgrade of a layer-only registration: rebase (LayerBuilder) vs the Docker engine building its generated Dockerfile, same base digests.") { repetitions };
+rebaseVsBuild.SetAction((parse, ct) =>
+    new RebaseVsBuildBenchmark(parse.GetValue(repetitions) is > 0 and var r ? r : 7, Console.Out).RunAsync(ct));
+
+var root = new RootCommand("Managed Images benchmarks (see docs/benchmarks.md).") { rebase, rebaseVsBuild, layerMemory, runs, runsConcurrent, probe };
 return await root.Parse(args).InvokeAsync();

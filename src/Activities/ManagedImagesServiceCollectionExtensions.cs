@@ -4,6 +4,7 @@ using ManagedImages.Jobs;
 using ManagedImages.Layers;
 using ManagedImages.Registry;
 using ManagedImages.Storage;
+using ManagedImages.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,8 +18,8 @@ public static class ManagedImagesServiceCollectionExtensions
     /// <summary>
     /// Everything the orchestrations and activities use: the image store, the registry client, the layer builder, the
     /// job launcher chosen by <c>Jobs:Launcher</c> ("Docker", the default and only choice so far), <see cref="BuildOptions"/>
-    /// from "Builds", and the build records, runner and completion. The host registers the <c>DurableTaskClient</c> that
-    /// completions raise their events through.
+    /// from "Builds", the build records, runner and completion, and the ACR push notifications that complete builds too.
+    /// The host registers the <c>DurableTaskClient</c> that completions raise their events through.
     /// </summary>
     public static IServiceCollection AddManagedImages(this IServiceCollection services, IConfiguration configuration)
     {
@@ -39,6 +40,8 @@ public static class ManagedImagesServiceCollectionExtensions
         services.TryAddSingleton<BuildCompletion>();
         services.TryAddSingleton<InProcessBuildRunner>();
         services.TryAddSingleton<IBuildCompletionNotifier, DurableClientNotifier>();
+        // The ACR push webhook completes builds too: both hosts serve it.
+        services.AddAcrPushNotifications();
         return services;
     }
 

@@ -1,3 +1,4 @@
+using ManagedImages.Builds;
 using ManagedImages.Oci;
 using ManagedImages.Registration;
 using ManagedImages.Registrations;
@@ -13,7 +14,7 @@ namespace ManagedImages.Api;
 /// /api/images: register (PUT), read (GET), list and delete custom images. Both hosts call these methods: the
 /// one-machine host through <see cref="ManagedImagesApiEndpoints.MapManagedImagesApi"/>, the Functions app from its triggers.
 /// </summary>
-public sealed class ImagesEndpoints(ImageStore store, RegistryClient registry, ILogger<ImagesEndpoints> logger)
+public sealed class ImagesEndpoints(ImageStore store, RegistryClient registry, BuildRecordingStore recordings, ILogger<ImagesEndpoints> logger)
 {
     /// <summary>
     /// PUT /api/images/{nickname}: stores the registration (If-Match optional). While no version exists yet (a new
@@ -71,7 +72,7 @@ public sealed class ImagesEndpoints(ImageStore store, RegistryClient registry, I
 
     /// <summary>
     /// DELETE /api/images/{nickname}: deletes the versions' manifests from the registry (one already gone is fine),
-    /// then the records. Registry first: if it fails, the records still say what to clean up and a retry finishes.
+    /// then the build recordings and the records. Registry first: if it fails, the records still say what to clean up and a retry finishes.
     /// </summary>
     public Task<IResult> DeleteAsync(string nickname, HttpRequest request) =>
         ApiErrors.HandleAsync(logger, request, async cancellationToken =>
@@ -82,6 +83,7 @@ public sealed class ImagesEndpoints(ImageStore store, RegistryClient registry, I
             var versions = await store.GetVersionsAsync(nickname, cancellationToken);
             foreach (var image in versions.Select(PinnedImage).Distinct())
                 await registry.DeleteManifestAsync(image, cancellationToken);
+            await recordings.DeleteAllAsync(nickname, cancellationToken);
 
             return await store.DeleteAsync(nickname, cancellationToken)
                 ? new ApiResponse(StatusCodes.Status204NoContent)

@@ -18,12 +18,14 @@ public static class ManagedImagesApiEndpoints
     {
         services.TryAddScoped<ImagesEndpoints>();
         services.TryAddScoped<RunsEndpoints>();
+        services.TryAddScoped<BuildsEndpoints>();
+        services.TryAddScoped<WebhooksEndpoints>();
         return services;
     }
 
     /// <summary>
     /// Maps the HTTP API under /api with minimal APIs: the routes and JSON the Functions app serves, from the same
-    /// handlers. Needs ImageStore, RegistryClient and a DurableTaskClient in the services.
+    /// handlers. Needs the services of AddManagedImages and a DurableTaskClient.
     /// </summary>
     public static IEndpointRouteBuilder MapManagedImagesApi(this IEndpointRouteBuilder endpoints)
     {
@@ -34,6 +36,12 @@ public static class ManagedImagesApiEndpoints
             Images(request).PutAsync(nickname, request, durable));
         api.MapGet("/images/{nickname}", (string nickname, HttpRequest request) => Images(request).GetAsync(nickname, request));
         api.MapDelete("/images/{nickname}", (string nickname, HttpRequest request) => Images(request).DeleteAsync(nickname, request));
+        api.MapGet("/images/{nickname}/plan", (string nickname, HttpRequest request) => Builds(request).PlanAsync(nickname, request));
+        api.MapGet("/images/{nickname}/versions/{version}/log", (string nickname, string version, HttpRequest request) =>
+            Builds(request).LogAsync(nickname, version, request));
+        api.MapGet("/images/{nickname}/versions/{version}/packages", (string nickname, string version, HttpRequest request) =>
+            Builds(request).PackagesAsync(nickname, version, request));
+        api.MapPost("/webhooks/acr", (HttpRequest request) => Webhooks(request).AcrPushAsync(request));
         api.MapPost("/images/{nickname}/runs", (string nickname, HttpRequest request, [FromServices] DurableTaskClient durable) =>
             Runs(request).StartAsync(nickname, request, durable));
         api.MapGet("/runs/{id}", (string id, HttpRequest request, [FromServices] DurableTaskClient durable) =>
@@ -43,6 +51,12 @@ public static class ManagedImagesApiEndpoints
 
     private static ImagesEndpoints Images(HttpRequest request) =>
         ActivatorUtilities.GetServiceOrCreateInstance<ImagesEndpoints>(request.HttpContext.RequestServices);
+
+    private static BuildsEndpoints Builds(HttpRequest request) =>
+        ActivatorUtilities.GetServiceOrCreateInstance<BuildsEndpoints>(request.HttpContext.RequestServices);
+
+    private static WebhooksEndpoints Webhooks(HttpRequest request) =>
+        ActivatorUtilities.GetServiceOrCreateInstance<WebhooksEndpoints>(request.HttpContext.RequestServices);
 
     private static RunsEndpoints Runs(HttpRequest request) =>
         ActivatorUtilities.GetServiceOrCreateInstance<RunsEndpoints>(request.HttpContext.RequestServices);

@@ -14,6 +14,8 @@ public static class Problems
     public const string BodyTooLargeType = TypePrefix + "body-too-large";
     public const string ImageNotFoundType = TypePrefix + "image-not-found";
     public const string RunNotFoundType = TypePrefix + "run-not-found";
+    public const string VersionNotFoundType = TypePrefix + "version-not-found";
+    public const string NoBuildRecordType = TypePrefix + "no-build-record";
     public const string ConflictType = TypePrefix + "conflict";
     public const string RegistryFailedType = TypePrefix + "registry-failed";
     public const string UnexpectedType = TypePrefix + "unexpected";
@@ -40,13 +42,25 @@ public static class Problems
         });
 
     public static ApiResponse BodyTooLarge(long limit) =>
+        BodyTooLarge(limit, $"a registration holds at most {RegistrationLimits.Describe(RegistrationLimits.MaxTotalFileBytes)} of files (put larger content in the base image)");
+
+    /// <summary>413 whose detail says what a body of this route normally is (<paramref name="expected"/>).</summary>
+    public static ApiResponse BodyTooLarge(long limit, string expected) =>
         Create(new ProblemBody(BodyTooLargeType, "The request body is too large", StatusCodes.Status413PayloadTooLarge,
-            $"the body has more than {RegistrationLimits.Describe(limit)}; a registration holds at most " +
-            $"{RegistrationLimits.Describe(RegistrationLimits.MaxTotalFileBytes)} of files (put larger content in the base image)"));
+            $"the body has more than {RegistrationLimits.Describe(limit)}; {expected}"));
 
     public static ApiResponse ImageNotFound(string nickname) =>
         Create(new ProblemBody(ImageNotFoundType, "No such image", StatusCodes.Status404NotFound,
             $"no image is registered as '{nickname}'; register it with PUT /api/images/{nickname}"));
+
+    public static ApiResponse VersionNotFound(string nickname, int version) =>
+        Create(new ProblemBody(VersionNotFoundType, "No such version", StatusCodes.Status404NotFound,
+            $"'{nickname}' has no version {version}; GET /api/images/{nickname} lists its versions"));
+
+    /// <summary>404 for a version that exists but was made by a rebase: <paramref name="what"/> only a builder leaves behind.</summary>
+    public static ApiResponse NoBuildRecord(string nickname, int version, string what) =>
+        Create(new ProblemBody(NoBuildRecordType, "The version was not built by a builder", StatusCodes.Status404NotFound,
+            $"version {version} of {nickname} was rebased: no builder ran, so there is no {what}"));
 
     public static ApiResponse RunNotFound(string id) =>
         Create(new ProblemBody(RunNotFoundType, "No such run", StatusCodes.Status404NotFound,

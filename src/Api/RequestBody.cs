@@ -18,17 +18,9 @@ public static partial class RequestBody
         where T : class
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.ContentLength > MaxBytes) return new(null, Problems.BodyTooLarge(MaxBytes));
-
         // Buffered: a body is small, and an empty one must be told apart from one that is not JSON.
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBytes) return new(null, Problems.BodyTooLarge(MaxBytes));
-            buffer.Write(chunk, 0, read);
-        }
+        using var buffer = await ReadBoundedAsync(request, MaxBytes, cancellationToken);
+        if (buffer is null) return new(null, Problems.BodyTooLarge(MaxBytes));
 
         if (buffer.Length == 0 || IsWhiteSpace(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
         {
@@ -49,6 +41,25 @@ public static partial class RequestBody
         {
             return new(null, Explain(e, typeof(T)));
         }
+    }
+
+    /// <summary>The whole body in memory, or null when it has more than <paramref name="limit"/> bytes.</summary>
+    internal static async Task<MemoryStream?> ReadBoundedAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit) return null;
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                await buffer.DisposeAsync();
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer;
     }
 
     /// <summary>The problem for a body System.Text.Json refused, phrased for the person who wrote the body.</summary>

@@ -1,8 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
+using ManagedImages.Builds;
 using System.Text.Json;
 using ManagedImages.Api;
 using ManagedImages.Functions.Http;
 using ManagedImages.Functions.Tests.Support;
-using ManagedImages.Layers;
 using ManagedImages.Oci;
 using ManagedImages.Registration;
 using ManagedImages.Storage;
@@ -252,10 +253,11 @@ public sealed class ImagesFunctionsTests(ApiFixture fixture) : IClassFixture<Api
     public async Task Delete_removes_the_versions_manifests_from_the_registry_and_then_the_records()
     {
         var nick = Nick();
-        var tagged = new ImageReference(LocalStack.Registry, $"fntest/{nick}", "v1", null);
-        var pushed = await BusyboxImage.PushAsync(new ScratchImage(fixture.Registry), tagged, "1", CancellationToken.None);
-        var image = tagged.WithDigest(Digest.Parse(pushed.Digest));
-        await MakeReadyAsync(nick, image);
+        var image = await BusyboxImage.PushPinnedAsync(
+            fixture.Registry, new ImageReference(LocalStack.Registry, $"fntest/{nick}", "v1", null), "1", CancellationToken.None);
+        var version = await MakeReadyAsync(nick, image);
+        var recordings = fixture.Services.GetRequiredService<BuildRecordingStore>();
+        await recordings.SaveAsync(new BuildRecording(nick, 1, 1, version.BaseDigest, true, ResolvedPackages.Empty, DateTimeOffset.UtcNow), ["built"], CancellationToken.None);
         Assert.NotNull(await fixture.Registry.ResolveDigestAsync(image, CancellationToken.None));
 
         var answer = await Requests.WriteAsync(await Functions.Delete(Requests.Create("DELETE", $"/api/images/{nick}"), nick));
@@ -266,6 +268,8 @@ public sealed class ImagesFunctionsTests(ApiFixture fixture) : IClassFixture<Api
         Assert.Null(await fixture.Registry.ResolveDigestAsync(image, CancellationToken.None));
         Assert.Null(await fixture.Store.GetAsync(nick));
         Assert.Empty(await fixture.Store.GetVersionsAsync(nick));
+        // A registration made again under this name must not be pinned to the deleted one's packages.
+        Assert.Null(await recordings.GetAsync(nick, 1, CancellationToken.None));
         Assert.Equal(404, again.Status);
     }
 

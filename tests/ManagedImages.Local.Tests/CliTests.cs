@@ -86,6 +86,7 @@ public sealed class CliTests(HostFixture fixture) : IClassFixture<HostFixture>
     [InlineData("run")]
     [InlineData("run", "x", "--env", "NOEQUALS")]
     [InlineData("register", "x")]
+    [InlineData("log", "x")]
     [InlineData("frobnicate")]
     public async Task A_command_line_that_does_not_parse_exits_with_code_2(params string[] args)
     {

@@ -43,6 +43,14 @@ public static class BusyboxImage
         return scratch.PushAsync(reference, Entries(baseVersion), Config, cancellationToken);
     }
 
+    /// <summary>Pushes the base of <paramref name="baseVersion"/> under the tag of <paramref name="tagged"/>; returns that reference pinned by its digest.</summary>
+    public static async Task<ImageReference> PushPinnedAsync(RegistryClient registry, ImageReference tagged, string baseVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tagged);
+        var pushed = await PushAsync(new ScratchImage(registry), tagged, baseVersion, cancellationToken);
+        return tagged.WithDigest(Digest.Parse(pushed.Digest));
+    }
+
     /// <summary>
     /// Pushes <paramref name="entries"/> under the tag of <paramref name="tagged"/> as a Docker schema 2 manifest (what
     /// Docker builds, ACR's among them, push); returns its digest.

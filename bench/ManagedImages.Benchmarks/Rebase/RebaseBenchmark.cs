@@ -96,7 +96,7 @@ internal sealed class RebaseBenchmark(RebaseOptions options, TextWriter output)
     /// build writes and uploads a new custom layer (a rebase of an unchanged registration would find its layer in place:
     /// this measures the dearer case).
     /// </summary>
-    private static Registrations.Registration Customization(ImageReference baseTag, string nickname, int version) => new()
+    internal static Registrations.Registration Customization(ImageReference baseTag, string nickname, int version) => new()
     {
         Base = baseTag.ToString(),
         Files =

@@ -53,6 +53,22 @@ public sealed class BuildRecordingStore
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>
+    /// Deletes every recording of <paramref name="nickname"/>: a registration made again under that name starts at
+    /// revision 1, and must not be pinned to the package versions of the one deleted.
+    /// </summary>
+    public async Task DeleteAllAsync(string nickname, CancellationToken cancellationToken)
+    {
+        CheckNickname(nickname);
+        await EnsureTableAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {nickname}");
+        var keys = new List<TableEntity>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+            keys.Add(entity);
+        foreach (var entity in keys)
+            await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, Azure.ETag.All, cancellationToken);
+    }
+
     public async Task<BuildRecording?> GetAsync(string nickname, int version, CancellationToken cancellationToken)
     {
         var entity = await ReadAsync(nickname, version, cancellationToken);

@@ -15,6 +15,8 @@ public static class CliApp
         StatusCommand.Create(cli),
         ImagesCommand.Create(cli),
         HistoryCommand.Create(cli),
+        PlanCommand.Create(cli),
+        LogCommand.Create(cli),
         Demo.DemoCommand.Create(cli),
     ];
 

@@ -1,3 +1,4 @@
+using ManagedImages.Builds;
 using Azure.Data.Tables;
 using ManagedImages.Api;
 using ManagedImages.Registry;
@@ -22,6 +23,7 @@ public sealed class ApiFixture : IAsyncLifetime
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddImageStore(configuration);
         services.AddRegistryClient(configuration);
+        services.AddSingleton<BuildRecordingStore>();
         services.AddManagedImagesApi();
         Services = services.BuildServiceProvider();
     }
@@ -49,6 +51,7 @@ public sealed class ApiFixture : IAsyncLifetime
     {
         // Only the table this fixture's store created.
         await new TableServiceClient(LocalStack.Storage).DeleteTableAsync(Store.TableName);
+        await new TableServiceClient(LocalStack.Storage).DeleteTableAsync(Services.GetRequiredService<BuildRecordingStore>().TableName);
         await Services.DisposeAsync();
     }
 }

@@ -23,6 +23,16 @@ public sealed class ApiClient(HttpClient http) : IDisposable
     public Task<ImageDetails> GetImageAsync(string nickname, CancellationToken cancellationToken) =>
         SendAsync<ImageDetails>(HttpMethod.Get, $"api/images/{Uri.EscapeDataString(nickname)}", null, cancellationToken);
 
+    public Task<BuildPlanDetails> GetPlanAsync(string nickname, CancellationToken cancellationToken) =>
+        SendAsync<BuildPlanDetails>(HttpMethod.Get, $"api/images/{Uri.EscapeDataString(nickname)}/plan", null, cancellationToken);
+
+    public Task<BuildLog> GetBuildLogAsync(string nickname, string version, CancellationToken cancellationToken) =>
+        SendAsync<BuildLog>(
+            HttpMethod.Get,
+            $"api/images/{Uri.EscapeDataString(nickname)}/versions/{Uri.EscapeDataString(version)}/log",
+            null,
+            cancellationToken);
+
     /// <summary>PUT the registration document as given (the server validates it and names the fields at fault).</summary>
     public Task<ImageDetails> RegisterAsync(string nickname, string registrationJson, CancellationToken cancellationToken) =>
         SendAsync<ImageDetails>(
