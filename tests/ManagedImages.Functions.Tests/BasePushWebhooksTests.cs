@@ -8,6 +8,7 @@ using ManagedImages.Oci;
 using ManagedImages.Registrations;
 using ManagedImages.Registry;
 using ManagedImages.Storage;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ManagedImages.Functions.Tests;
@@ -28,7 +29,11 @@ public sealed class BasePushWebhooksTests(FunctionsHostFixture host) : IClassFix
 
     private static string DigestOf(ImageReference pushed) => pushed.Digest?.ToString() ?? throw new InvalidOperationException("pushed without a digest");
 
-    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..10]}";
+    private static string Unique(string prefix) => UniqueNames.Of(prefix);
+
+    /// <summary>Pushes busybox base <paramref name="baseVersion"/> as tag 1 of <paramref name="repository"/>; returns it pinned.</summary>
+    private Task<ImageReference> PushBaseAsync(string repository, string baseVersion) =>
+        BusyboxImage.PushPinnedAsync(Registry, ImageReference.Parse($"{LocalStack.Registry}/{repository}:1"), baseVersion, CancellationToken.None);
 
     private static string ImagePushed(string repository, string tag, string digest) =>
         JsonSerializer.Serialize(new[]
@@ -48,7 +53,7 @@ public sealed class BasePushWebhooksTests(FunctionsHostFixture host) : IClassFix
                     timestamp = "2026-11-30T00:00:00Z",
                     action = "push",
                     target = new { mediaType = "application/vnd.oci.image.manifest.v1+json", size = 400, digest, length = 400, repository, tag },
-                    request = new { id = "r1", host = Stack.Registry, method = "PUT", useragent = "test" },
+                    request = new { id = "r1", host = LocalStack.Registry, method = "PUT", useragent = "test" },
                 },
             },
         });
@@ -60,7 +65,7 @@ public sealed class BasePushWebhooksTests(FunctionsHostFixture host) : IClassFix
             timestamp = "2026-11-30T00:00:00Z",
             action = "push",
             target = new { mediaType = "application/vnd.oci.image.manifest.v1+json", size = 400, digest, length = 400, repository, tag },
-            request = new { id = "r1", host = Stack.Registry, method = "PUT", useragent = "test" },
+            request = new { id = "r1", host = LocalStack.Registry, method = "PUT", useragent = "test" },
         });
 
     /// <summary>A registration on <paramref name="baseReference"/> with a version 1 built on <paramref name="baseDigest"/> (Ready).</summary>
@@ -74,7 +79,7 @@ public sealed class BasePushWebhooksTests(FunctionsHostFixture host) : IClassFix
         };
         await host.Store.SaveAsync(nickname, registration, ifMatch: null);
         await host.Store.AddVersionAsync(new ImageVersion(
-            nickname, 1, $"{Stack.Registry}/fntest-managed/{nickname}:v1", "sha256:" + new string('c', 64),
+            nickname, 1, $"{LocalStack.Registry}/fntest-managed/{nickname}:v1", "sha256:" + new string('c', 64),
             baseReference, baseDigest, 1, DateTimeOffset.UtcNow));
         return nickname;
     }
@@ -125,14 +130,14 @@ public sealed class BasePushWebhooksTests(FunctionsHostFixture host) : IClassFix
     public async Task An_image_pushed_event_upgrades_only_the_image_run_recently_and_a_duplicate_starts_nothing()
     {
         var repository = Unique("bpbase");
-        var first = await RegistryImages.PushAsync(Registry, repository, "1", "first");
-        var baseReference = $"{Stack.Registry}/{repository}:1";
+        var first = await PushBaseAsync(repository, "first");
+        var baseReference = $"{LocalStack.Registry}/{repository}:1";
         var recent = await RegisterReadyAsync(baseReference, DigestOf(first));
         var stale = await RegisterReadyAsync(baseReference, DigestOf(first));
         var never = await RegisterReadyAsync(baseReference, DigestOf(first));
         await host.Store.RecordRunAsync(recent, baseReference, DateTimeOffset.UtcNow.AddMinutes(-5));
         await host.Store.RecordRunAsync(stale, baseReference, DateTimeOffset.UtcNow.AddDays(-8));
-        var pushed = DigestOf(await RegistryImages.PushAsync(Registry, repository, "1", "second"));
+        var pushed = DigestOf(await PushBaseAsync(repository, "second"));
 
         var answer = await Requests.WriteAsync(await Functions.EventGrid(
             Requests.Create("POST", "/api/webhooks/eventgrid", ImagePushed(repository, "1", pushed)), DurableClients.Create().Object));
@@ -171,12 +176,12 @@ public sealed class BasePushWebhooksTests(FunctionsHostFixture host) : IClassFix
     public async Task An_event_for_a_digest_the_tag_no_longer_points_to_is_ignored()
     {
         var repository = Unique("bpbase");
-        var first = await RegistryImages.PushAsync(Registry, repository, "1", "first");
-        var baseReference = $"{Stack.Registry}/{repository}:1";
+        var first = await PushBaseAsync(repository, "first");
+        var baseReference = $"{LocalStack.Registry}/{repository}:1";
         var nickname = await RegisterReadyAsync(baseReference, DigestOf(first));
         await host.Store.RecordRunAsync(nickname, baseReference, DateTimeOffset.UtcNow);
-        var older = DigestOf(await RegistryImages.PushAsync(Registry, repository, "1", "second"));
-        var newest = DigestOf(await RegistryImages.PushAsync(Registry, repository, "1", "third"));
+        var older = DigestOf(await PushBaseAsync(repository, "second"));
+        var newest = DigestOf(await PushBaseAsync(repository, "third"));
 
         var answer = await Requests.WriteAsync(await Functions.EventGrid(
             Requests.Create("POST", "/api/webhooks/eventgrid", ImagePushed(repository, "1", older)), DurableClients.Create().Object));
