@@ -10,7 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace ManagedImages.Api;
 
 /// <summary>/api/images/{nickname}/runs starts a run; /api/runs/{id} reports any run or registration run.</summary>
-public sealed class RunsEndpoints(ImageStore store, ILogger<RunsEndpoints> logger)
+// The clock is optional so that a host composing only the stores (a test host) still serves every route.
+public sealed class RunsEndpoints(ImageStore store, ILogger<RunsEndpoints> logger, TimeProvider? time = null)
 {
     /// <summary>
     /// POST /api/images/{nickname}/runs: starts a RunImage orchestration with a new id and answers 202 with its id and
@@ -28,7 +29,9 @@ public sealed class RunsEndpoints(ImageStore store, ILogger<RunsEndpoints> logge
             var errors = RunRequestValidator.Validate(run);
             if (errors.Count > 0) return Problems.Invalid(errors);
 
-            if (await store.GetAsync(nickname, cancellationToken) is null) return Problems.ImageNotFound(nickname);
+            if (await store.GetAsync(nickname, cancellationToken) is not { } stored) return Problems.ImageNotFound(nickname);
+            // A base push warms only the images run lately (BasePushHandler); registrations do not count as runs.
+            await store.RecordRunAsync(nickname, stored.Registration.Base, (time ?? TimeProvider.System).GetUtcNow(), cancellationToken);
 
             var id = RunIds.NewRun(nickname);
             await durable.ScheduleNewOrchestrationInstanceAsync(

@@ -4,6 +4,7 @@ using ManagedImages.Functions.Http;
 using ManagedImages.Functions.Tests.Support;
 using ManagedImages.Registration;
 using ManagedImages.Runs;
+using ManagedImages.Storage;
 using ManagedImages.TestSupport;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -47,6 +48,24 @@ public sealed class RunsFunctionsTests(ApiFixture fixture) : IClassFixture<ApiFi
                 && ((RunImageInput)input).Env["GREETING"] == "hello"),
             It.Is<StartOrchestrationOptions?>(options => options != null && options.InstanceId == id),
             It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Start_records_when_the_image_was_last_run_on_its_base_tag_without_changing_its_ETag()
+    {
+        var nick = await RegisteredAsync();
+        var before = await fixture.Store.GetAsync(nick);
+        Assert.Null(await fixture.Store.GetLastRunAsync(nick));
+        var started = DateTimeOffset.UtcNow.AddSeconds(-1);
+
+        var answer = await Requests.WriteAsync(await Functions.Start(Requests.Create("POST", $"/api/images/{nick}/runs"), nick, DurableClients.Create().Object));
+
+        Assert.Equal(202, answer.Status);
+        var lastRun = await fixture.Store.GetLastRunAsync(nick);
+        Assert.NotNull(lastRun);
+        Assert.InRange(lastRun.Value, started, DateTimeOffset.UtcNow);
+        Assert.Equal(before!.ETag, (await fixture.Store.GetAsync(nick))!.ETag);
+        Assert.Contains(nick, await fixture.Store.FindRunSinceAsync(BaseTagName.Of(before.Registration.Base)!, started));
     }
 
     [Fact]
