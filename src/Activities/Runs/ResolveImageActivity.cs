@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace ManagedImages.Runs;
 
-/// <summary>Looks up a nickname's registration and current version, and the digest its base tag points to now.</summary>
+/// <summary>Looks up a nickname's registration, current and pinned versions, and the digest its base tag points to now.</summary>
 public sealed class ResolveImageActivity(ImageStore images, RegistryClient registry, IOptions<BuildOptions> options)
     : TaskActivity<string, ResolvedImage>
 {
@@ -37,15 +37,24 @@ public sealed class ResolveImageActivity(ImageStore images, RegistryClient regis
             ?? throw new PermanentFailureException(
                 $"the base image {baseReference} of '{nickname}' was not found in its registry; push it again or register '{nickname}' on another base");
 
-        ImageVersion? current = null;
-        if (stored.CurrentVersion is { } number)
+        ImageVersion? current = null, pinned = null;
+        if (stored.CurrentVersion is not null || stored.PinnedVersion is not null)
         {
             var versions = await images.GetVersionsAsync(nickname, CancellationToken.None);
-            current = versions.FirstOrDefault(v => v.Number == number);
+            current = versions.FirstOrDefault(v => v.Number == stored.CurrentVersion);
+            if (stored.PinnedVersion is { } pin)
+            {
+                pinned = versions.FirstOrDefault(v => v.Number == pin)
+                    ?? throw new PermanentFailureException(
+                        $"'{nickname}' is pinned to v{pin}, which no longer exists; unpin it (DELETE /api/images/{nickname}/pin) or pin another version");
+            }
         }
 
         var builds = options.Value;
         return new ResolvedImage(
-            nickname, stored.Revision, stored.State, stored.Registration.Base, digest.ToString(), current, builds.Timeout, builds.CheckInterval);
+            nickname, stored.Revision, stored.State, stored.Registration.Base, digest.ToString(), current, builds.Timeout, builds.CheckInterval)
+        {
+            Pinned = pinned,
+        };
     }
 }
