@@ -61,7 +61,7 @@ public sealed class RunImageOrchestrator : TaskOrchestrator<RunImageInput, RunOu
                 [JobLabels.Version] = version.ToString(CultureInfo.InvariantCulture),
                 [JobLabels.RunId] = context.InstanceId,
                 [JobLabels.ImageDigest] = imageDigest,
-                [JobLabels.BaseDigest] = resolved.BaseDigest,
+                [JobLabels.BaseDigest] = chosen.Version.BaseDigest,
             });
 
         context.SetCustomStatus(new RunProgress("launching", $"starting job {jobName} from v{version} of '{nickname}' ({pinned})"));
@@ -79,7 +79,7 @@ public sealed class RunImageOrchestrator : TaskOrchestrator<RunImageInput, RunOu
 
         context.SetCustomStatus(new RunProgress("done", $"job {jobName} exited with code {result.ExitCode}"));
         return new RunOutput(
-            nickname, version, pinned, imageDigest, resolved.BaseDigest, chosen.Upgraded, jobName, result.ExitCode, result.LogTail)
+            nickname, version, pinned, imageDigest, chosen.Version.BaseDigest, chosen.Upgraded, jobName, result.ExitCode, result.LogTail)
         {
             Fresh = chosen.Fresh,
             Pinned = resolved.Pinned is not null,
