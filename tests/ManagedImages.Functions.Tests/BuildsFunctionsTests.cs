@@ -7,6 +7,7 @@ using ManagedImages.Oci;
 using ManagedImages.Registrations;
 using ManagedImages.Registry;
 using ManagedImages.Storage;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ManagedImages.Functions.Tests;
@@ -23,7 +24,7 @@ public sealed class BuildsFunctionsTests(FunctionsHostFixture host) : IClassFixt
 
     private BuildRecordingStore Recordings => host.Services.GetRequiredService<BuildRecordingStore>();
 
-    private static string Nick() => "fnb-" + Guid.NewGuid().ToString("N")[..10];
+    private static string Nick() => UniqueNames.Of("fnb");
 
     private static Registrations.Registration LayerOnly(string baseImage) =>
         new() { Base = baseImage, Env = new Dictionary<string, string> { ["APP_MODE"] = "fast" } };
@@ -35,11 +36,12 @@ public sealed class BuildsFunctionsTests(FunctionsHostFixture host) : IClassFixt
     private static string FirstInstruction(string dockerfile) =>
         dockerfile.Split('\n').First(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith('#'));
 
-    private Task<ImageReference> PushBaseAsync(string nick) => RegistryImages.PushAsync(Registry, $"fntest/base-{nick}", "1");
+    private Task<ImageReference> PushBaseAsync(string nick) =>
+        BusyboxImage.PushPinnedAsync(Registry, new ImageReference(LocalStack.Registry, $"fntest/base-{nick}", "1", null), "1", CancellationToken.None);
 
     private async Task<ImageVersion> AddVersionAsync(StoredRegistration stored, int number)
     {
-        var version = new ImageVersion(stored.Nickname, number, $"{Stack.Registry}/fntest-managed/{stored.Nickname}:v{number}@{SomeDigest}",
+        var version = new ImageVersion(stored.Nickname, number, $"{LocalStack.Registry}/fntest-managed/{stored.Nickname}:v{number}@{SomeDigest}",
             SomeDigest, stored.Registration.Base, SomeDigest, stored.Revision, DateTimeOffset.UtcNow);
         await host.Store.AddVersionAsync(version, CancellationToken.None);
         return version;
@@ -91,7 +93,7 @@ public sealed class BuildsFunctionsTests(FunctionsHostFixture host) : IClassFixt
     public async Task Plan_on_a_base_missing_from_its_registry_still_answers_the_plan_with_no_digest_and_says_why()
     {
         var nick = Nick();
-        var missing = $"{Stack.Registry}/fntest/never-pushed-{nick}:1";
+        var missing = $"{LocalStack.Registry}/fntest/never-pushed-{nick}:1";
         await host.Store.SaveAsync(nick, WithPackages(missing), null);
 
         var answer = await Requests.WriteAsync(await Functions.Plan(Requests.Create("GET", $"/api/images/{nick}/plan"), nick));
@@ -120,7 +122,7 @@ public sealed class BuildsFunctionsTests(FunctionsHostFixture host) : IClassFixt
     public async Task Log_of_a_rebased_version_answers_404_saying_no_builder_ran()
     {
         var nick = Nick();
-        var stored = await host.Store.SaveAsync(nick, LayerOnly($"{Stack.Registry}/fntest/busybox:1"), null);
+        var stored = await host.Store.SaveAsync(nick, LayerOnly($"{LocalStack.Registry}/fntest/busybox:1"), null);
         await AddVersionAsync(stored, 1);
 
         var answer = await Requests.WriteAsync(await Functions.Log(Requests.Create("GET", $"/api/images/{nick}/versions/1/log"), nick, "1"));
@@ -135,7 +137,7 @@ public sealed class BuildsFunctionsTests(FunctionsHostFixture host) : IClassFixt
     public async Task Log_and_packages_of_a_built_version_answer_what_its_build_recorded()
     {
         var nick = Nick();
-        var stored = await host.Store.SaveAsync(nick, WithPackages($"{Stack.Registry}/fntest/busybox:1"), null);
+        var stored = await host.Store.SaveAsync(nick, WithPackages($"{LocalStack.Registry}/fntest/busybox:1"), null);
         var version = await AddVersionAsync(stored, 1);
         string[] log = ["Step 1/4 : FROM busybox", "Successfully installed requests-2.32.3", "Successfully built 0123abcd"];
         var packages = new ResolvedPackages(new Dictionary<string, string> { ["curl"] = "7.88.1-10" }, new Dictionary<string, string> { ["requests"] = "2.32.3" });
@@ -159,7 +161,7 @@ public sealed class BuildsFunctionsTests(FunctionsHostFixture host) : IClassFixt
     public async Task Packages_against_an_earlier_version_answer_the_package_diff()
     {
         var nick = Nick();
-        var stored = await host.Store.SaveAsync(nick, WithPackages($"{Stack.Registry}/fntest/busybox:1"), null);
+        var stored = await host.Store.SaveAsync(nick, WithPackages($"{LocalStack.Registry}/fntest/busybox:1"), null);
         var v1 = await AddVersionAsync(stored, 1);
         var v2 = await AddVersionAsync(stored, 2);
         await Recordings.SaveAsync(new BuildRecording(nick, 1, stored.Revision, v1.BaseDigest, true, new ResolvedPackages(
@@ -190,7 +192,7 @@ public sealed class BuildsFunctionsTests(FunctionsHostFixture host) : IClassFixt
     public async Task Log_of_a_failed_build_is_served_although_its_version_was_never_made()
     {
         var nick = Nick();
-        var stored = await host.Store.SaveAsync(nick, WithPackages($"{Stack.Registry}/fntest/busybox:1"), null);
+        var stored = await host.Store.SaveAsync(nick, WithPackages($"{LocalStack.Registry}/fntest/busybox:1"), null);
         await Recordings.SaveAsync(
             new BuildRecording(nick, 1, stored.Revision, SomeDigest, false, ResolvedPackages.Empty, DateTimeOffset.UtcNow),
             ["E: Unable to locate package curl"], CancellationToken.None);
@@ -206,7 +208,7 @@ public sealed class BuildsFunctionsTests(FunctionsHostFixture host) : IClassFixt
     public async Task Log_of_an_unknown_version_or_nickname_answers_404_saying_which()
     {
         var nick = Nick();
-        var stored = await host.Store.SaveAsync(nick, LayerOnly($"{Stack.Registry}/fntest/busybox:1"), null);
+        var stored = await host.Store.SaveAsync(nick, LayerOnly($"{LocalStack.Registry}/fntest/busybox:1"), null);
         await AddVersionAsync(stored, 1);
         var nobody = Nick();
 
@@ -229,7 +231,7 @@ public sealed class BuildsFunctionsTests(FunctionsHostFixture host) : IClassFixt
     public async Task Log_with_a_version_that_is_not_a_number_from_1_answers_400_naming_the_version(string version)
     {
         var nick = Nick();
-        await host.Store.SaveAsync(nick, LayerOnly($"{Stack.Registry}/fntest/busybox:1"), null);
+        await host.Store.SaveAsync(nick, LayerOnly($"{LocalStack.Registry}/fntest/busybox:1"), null);
 
         var answer = await Requests.WriteAsync(await Functions.Log(Requests.Create("GET", $"/api/images/{nick}/versions/{version}/log"), nick, version));
 

@@ -4,6 +4,7 @@ using ManagedImages.Functions.Tests.Support;
 using ManagedImages.Registration;
 using ManagedImages.Runs;
 using ManagedImages.Storage;
+using ManagedImages.TestSupport;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
@@ -61,7 +62,7 @@ public sealed class DurableFunctionsTests(FunctionsHostFixture host) : IClassFix
     [Fact]
     public async Task MarkRegistration_trigger_runs_the_activity_with_the_hosts_services()
     {
-        var nick = "fn-" + Guid.NewGuid().ToString("N")[..10];
+        var nick = UniqueNames.Of("fn");
         await host.Store.SaveAsync(nick, new Registrations.Registration { Base = "127.0.0.1:5000/fntest/busybox:1" }, null);
         var function = FunctionContexts.ForActivity(host.Services.CreateScope().ServiceProvider, nameof(MarkRegistrationActivity), $"register-{nick}-r1");
 
@@ -75,9 +76,9 @@ public sealed class DurableFunctionsTests(FunctionsHostFixture host) : IClassFix
     [Fact]
     public async Task A_build_started_by_the_RequestBuild_trigger_reports_its_completion_through_the_client_it_bound()
     {
-        var nick = "fn-" + Guid.NewGuid().ToString("N")[..10];
+        var nick = UniqueNames.Of("fn");
         // A base tag that was never pushed: the build fails quickly, after the activity has returned.
-        await host.Store.SaveAsync(nick, new Registrations.Registration { Base = $"{Stack.Registry}/fntest/missing-{nick}:1" }, null);
+        await host.Store.SaveAsync(nick, new Registrations.Registration { Base = $"{LocalStack.Registry}/fntest/missing-{nick}:1" }, null);
         var durable = DurableClients.Create();
         var raised = new TaskCompletionSource<BuildCompleted>(TaskCreationOptions.RunContinuationsAsynchronously);
         durable.Setup(c => c.RaiseEventAsync("run-waiter-1", BuildCompleted.EventName, It.IsAny<object?>(), It.IsAny<CancellationToken>()))

@@ -7,6 +7,7 @@ using ManagedImages.Functions.Tests.Support;
 using ManagedImages.Oci;
 using ManagedImages.Registration;
 using ManagedImages.Storage;
+using ManagedImages.TestSupport;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Moq;
@@ -20,7 +21,7 @@ public sealed class ImagesFunctionsTests(ApiFixture fixture) : IClassFixture<Api
 
     private ImagesFunctions Functions => new(fixture.Images);
 
-    private static string Nick() => "fn-" + Guid.NewGuid().ToString("N")[..10];
+    private static string Nick() => UniqueNames.Of("fn");
 
     [Fact]
     public async Task Put_of_a_new_registration_answers_202_and_schedules_the_registration_run_once_even_when_retried()
@@ -252,7 +253,8 @@ public sealed class ImagesFunctionsTests(ApiFixture fixture) : IClassFixture<Api
     public async Task Delete_removes_the_versions_manifests_from_the_registry_and_then_the_records()
     {
         var nick = Nick();
-        var image = await RegistryImages.PushAsync(fixture.Registry, $"fntest/{nick}", "v1");
+        var image = await BusyboxImage.PushPinnedAsync(
+            fixture.Registry, new ImageReference(LocalStack.Registry, $"fntest/{nick}", "v1", null), "1", CancellationToken.None);
         var version = await MakeReadyAsync(nick, image);
         var recordings = fixture.Services.GetRequiredService<BuildRecordingStore>();
         await recordings.SaveAsync(new BuildRecording(nick, 1, 1, version.BaseDigest, true, ResolvedPackages.Empty, DateTimeOffset.UtcNow), ["built"], CancellationToken.None);

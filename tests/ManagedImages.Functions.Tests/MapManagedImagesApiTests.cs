@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using ManagedImages.Api;
 using ManagedImages.Functions.Tests.Support;
+using ManagedImages.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -51,7 +52,7 @@ public sealed class MapManagedImagesApiTests(ApiFixture fixture) : IClassFixture
     public async Task Put_then_get_and_list_answer_the_same_json_as_the_functions()
     {
         using var http = NewClient();
-        var nick = "map-" + Guid.NewGuid().ToString("N")[..10];
+        var nick = UniqueNames.Of("map");
         using var content = new StringContent("{\"base\": \"127.0.0.1:5000/fntest/busybox:1\"}", Encoding.UTF8, "application/json");
 
         using var put = await http.PutAsync($"/api/images/{nick}", content);

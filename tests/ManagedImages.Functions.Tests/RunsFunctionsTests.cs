@@ -4,6 +4,7 @@ using ManagedImages.Functions.Http;
 using ManagedImages.Functions.Tests.Support;
 using ManagedImages.Registration;
 using ManagedImages.Runs;
+using ManagedImages.TestSupport;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -19,7 +20,7 @@ public sealed class RunsFunctionsTests(ApiFixture fixture) : IClassFixture<ApiFi
 
     private async Task<string> RegisteredAsync()
     {
-        var nick = "fn-" + Guid.NewGuid().ToString("N")[..10];
+        var nick = UniqueNames.Of("fn");
         await fixture.Store.SaveAsync(nick, new Registrations.Registration { Base = "127.0.0.1:5000/fntest/busybox:1" }, null);
         return nick;
     }

@@ -3,6 +3,7 @@ using ManagedImages.Builds;
 using ManagedImages.Functions.Durable;
 using ManagedImages.Functions.Http;
 using ManagedImages.Functions.Tests.Support;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ManagedImages.Functions.Tests;
@@ -22,7 +23,7 @@ public sealed class WebhooksFunctionsTests(FunctionsHostFixture host) : IClassFi
         {"id": "{{{Guid.NewGuid()}}}", "timestamp": "2025-01-01T00:00:00Z", "action": "push",
          "target": {"mediaType": "application/vnd.oci.image.manifest.v1+json", "size": 500, "digest": "{{{digest}}}", "length": 500,
                     "repository": "{{{repository}}}", "tag": "{{{tag}}}"},
-         "request": {"id": "r1", "host": "{{{Stack.Registry}}}", "method": "PUT", "useragent": "test"}}
+         "request": {"id": "r1", "host": "{{{LocalStack.Registry}}}", "method": "PUT", "useragent": "test"}}
         """;
 
     [Theory]
@@ -66,7 +67,7 @@ public sealed class WebhooksFunctionsTests(FunctionsHostFixture host) : IClassFi
     public async Task A_push_of_a_working_tag_no_build_waits_for_answers_200_and_records_nothing()
     {
         var durable = DurableClients.Create();
-        var nick = "fnw-" + Guid.NewGuid().ToString("N")[..10];
+        var nick = UniqueNames.Of("fnw");
 
         var answer = await Requests.WriteAsync(await Functions.AcrPush(
             Requests.Create("POST", "/api/webhooks/acr", Push($"fntest-managed/{nick}", "build-v1", SomeDigest)), durable.Object));

@@ -1,4 +1,5 @@
 using ManagedImages.Local.Cli;
+using ManagedImages.TestSupport;
 
 namespace ManagedImages.Local.Tests;
 
@@ -10,10 +11,10 @@ public sealed class CliPlanAndLogTests(HostFixture fixture) : IClassFixture<Host
     [Fact, Trait("Category", "Stack")]
     public async Task Plan_of_a_layer_only_image_prints_a_rebase_on_the_base_digest_and_log_says_a_rebased_version_has_none()
     {
-        HostProcess host = fixture.Require();
-        await using TestImages images = new(fixture.Stack);
+        HostProcess host = await fixture.RequireAsync();
+        await using TestImages images = new();
         Oci.Digest baseDigest = await images.PublishBaseAsync(1);
-        string nickname = "cli-" + Unique.Suffix();
+        string nickname = UniqueNames.Of("cli");
         string file = Path.Combine(Path.GetTempPath(), nickname + ".json");
         await File.WriteAllTextAsync(file, images.Registration());
         try
@@ -40,8 +41,8 @@ public sealed class CliPlanAndLogTests(HostFixture fixture) : IClassFixture<Host
     [Fact, Trait("Category", "Stack")]
     public async Task Plan_of_an_unknown_nickname_fails_with_exit_code_1_and_says_how_to_register_it()
     {
-        HostProcess host = fixture.Require();
-        string nickname = "nobody-" + Unique.Suffix();
+        HostProcess host = await fixture.RequireAsync();
+        string nickname = UniqueNames.Of("nobody");
 
         CliRun plan = await CliRun.InvokeAsync("plan", nickname, "--url", host.Url.ToString());
 

@@ -1,5 +1,6 @@
 using ManagedImages.Local.Cli;
 using ManagedImages.Local.Durable;
+using ManagedImages.TestSupport;
 
 namespace ManagedImages.Local.Tests;
 
@@ -9,7 +10,7 @@ public sealed class CliTests(HostFixture fixture) : IClassFixture<HostFixture>
     [Fact, Trait("Category", "Stack")]
     public async Task Images_on_an_empty_store_says_none_is_registered_and_how_to_register_one()
     {
-        HostProcess host = fixture.Require();
+        HostProcess host = await fixture.RequireAsync();
 
         CliRun images = await CliRun.InvokeAsync("images", "--url", host.Url.ToString());
 
@@ -21,10 +22,10 @@ public sealed class CliTests(HostFixture fixture) : IClassFixture<HostFixture>
     [Fact, Trait("Category", "Stack")]
     public async Task Register_then_run_with_wait_prints_the_version_digests_freshness_exit_code_and_log()
     {
-        HostProcess host = fixture.Require();
-        await using TestImages images = new(fixture.Stack);
+        HostProcess host = await fixture.RequireAsync();
+        await using TestImages images = new();
         await images.PublishBaseAsync(1);
-        string nickname = "cli-" + Unique.Suffix();
+        string nickname = UniqueNames.Of("cli");
         string file = Path.Combine(Path.GetTempPath(), nickname + ".json");
         await File.WriteAllTextAsync(file, images.Registration());
         try
@@ -59,8 +60,8 @@ public sealed class CliTests(HostFixture fixture) : IClassFixture<HostFixture>
     [Fact, Trait("Category", "Stack")]
     public async Task Running_an_unknown_nickname_fails_with_exit_code_1_and_says_how_to_register_it()
     {
-        HostProcess host = fixture.Require();
-        string nickname = "nobody-" + Unique.Suffix();
+        HostProcess host = await fixture.RequireAsync();
+        string nickname = UniqueNames.Of("nobody");
 
         CliRun run = await CliRun.InvokeAsync("run", nickname, "--wait", "--url", host.Url.ToString());
 

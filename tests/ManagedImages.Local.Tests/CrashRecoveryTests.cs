@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ManagedImages.Local.Cli.Api;
 using ManagedImages.Oci;
+using ManagedImages.TestSupport;
 using Xunit.Abstractions;
 
 namespace ManagedImages.Local.Tests;
@@ -18,15 +19,15 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     [Fact, Trait("Category", "Stack")]
     public async Task A_run_whose_host_is_killed_while_its_job_runs_completes_after_the_host_is_started_again()
     {
-        StackSettings stack = StackSettings.Require();
-        await using TestImages images = new(stack);
-        HostProcess host = HostProcess.Create(stack);
+        await LocalStack.RequireAllAsync();
+        await using TestImages images = new();
+        HostProcess host = HostProcess.Create();
         try
         {
             await host.StartAsync();
             using ApiClient api = new(host.Url);
             using CancellationTokenSource timeout = new(Patience);
-            string nickname = "crash-" + Unique.Suffix();
+            string nickname = UniqueNames.Of("crash");
 
             await images.PublishBaseAsync(1);
             ImageDetails registered = await api.RegisterAsync(nickname, images.Registration(), timeout.Token);
@@ -67,18 +68,18 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     [Fact, Trait("Category", "Stack")]
     public async Task A_run_whose_host_is_killed_while_it_builds_the_new_version_completes_on_that_version_after_the_host_is_started_again()
     {
-        StackSettings stack = StackSettings.Require();
-        await using TestImages images = new(stack);
+        await LocalStack.RequireAllAsync();
+        await using TestImages images = new();
         // The base is read through a slow proxy, so the build of a new version copies its blobs slowly: the kill finds it in flight.
-        await using SlowRegistryProxy slowBase = await SlowRegistryProxy.StartAsync(stack.Registry, BaseBlobDelay);
+        await using SlowRegistryProxy slowBase = await SlowRegistryProxy.StartAsync(LocalStack.Registry, BaseBlobDelay);
         // A short check interval: the restarted host's waiting run soon finds the build orphaned and restarts it.
-        HostProcess host = HostProcess.Create(stack, new Dictionary<string, string> { ["Builds__CheckInterval"] = "00:00:03" });
+        HostProcess host = HostProcess.Create(new Dictionary<string, string> { ["Builds__CheckInterval"] = "00:00:03" });
         try
         {
             await host.StartAsync();
             using ApiClient api = new(host.Url);
             using CancellationTokenSource timeout = new(Patience);
-            string nickname = "crash-build-" + Unique.Suffix();
+            string nickname = UniqueNames.Of("crash-build");
             Stopwatch clock = Stopwatch.StartNew();
 
             await images.PublishBaseAsync(1);
@@ -88,7 +89,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: v1 built on the base behind {slowBase.Authority}");
 
             Digest base2 = await images.PublishBaseAsync(2);
-            ImageReference version2 = ImageReference.Parse($"{stack.Registry}/managed/{nickname}:v2");
+            ImageReference version2 = ImageReference.Parse($"{LocalStack.Registry}/managed/{nickname}:v2");
             RunLink run = await api.StartRunAsync(nickname, [], new Dictionary<string, string> { ["WHO"] = "crash" }, timeout.Token);
             RunStatus building = await WaitForStageAsync(api, run.Id, "building", timeout.Token);
             Assert.True(building.Progress.StartsWith("building:", StringComparison.Ordinal), $"the run never reported building: {building.Progress}\n{host.Output}");

@@ -1,5 +1,6 @@
 using ManagedImages.Local.Cli.Api;
 using ManagedImages.Oci;
+using ManagedImages.TestSupport;
 using Xunit.Abstractions;
 
 namespace ManagedImages.Local.Tests;
@@ -12,11 +13,11 @@ public sealed class EndToEndTests(HostFixture fixture, ITestOutputHelper output)
     [Fact, Trait("Category", "Stack")]
     public async Task A_run_after_a_base_update_builds_a_new_version_on_the_new_base_digest_and_the_job_sees_the_new_base()
     {
-        HostProcess host = fixture.Require();
-        await using TestImages images = new(fixture.Stack);
+        HostProcess host = await fixture.RequireAsync();
+        await using TestImages images = new();
         using ApiClient api = new(host.Url);
         using CancellationTokenSource timeout = new(Patience);
-        string nickname = "e2e-" + Unique.Suffix();
+        string nickname = UniqueNames.Of("e2e");
 
         Digest base1 = await images.PublishBaseAsync(1);
         ImageDetails registered = await api.RegisterAsync(nickname, images.Registration(), timeout.Token);

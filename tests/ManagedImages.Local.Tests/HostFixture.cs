@@ -1,3 +1,5 @@
+using ManagedImages.TestSupport;
+
 namespace ManagedImages.Local.Tests;
 
 /// <summary>One host process per test class, on its own task hub, tables and ports.</summary>
@@ -7,17 +9,20 @@ public sealed class HostFixture : IAsyncLifetime
 
     public HostProcess Host => host ?? throw new InvalidOperationException("the host did not start");
 
-    public StackSettings Stack { get; private set; } = null!;
-
     public async Task InitializeAsync()
     {
-        // A missing stack fails each test with the hint, not the fixture with an obscure error.
-        if (StackSettings.TryRequire(out StackSettings? stack))
+        // A missing stack fails each test with the hint (RequireAsync), not the fixture with an obscure error.
+        try
         {
-            Stack = stack;
-            host = HostProcess.Create(stack);
-            await host.StartAsync();
+            await LocalStack.RequireAllAsync();
         }
+        catch (InvalidOperationException)
+        {
+            return;
+        }
+
+        host = HostProcess.Create();
+        await host.StartAsync();
     }
 
     public async Task DisposeAsync()
@@ -29,9 +34,9 @@ public sealed class HostFixture : IAsyncLifetime
     }
 
     /// <summary>The running host; fails with the stack hint when the stack was missing.</summary>
-    public HostProcess Require()
+    public async Task<HostProcess> RequireAsync()
     {
-        StackSettings.Require();
+        await LocalStack.RequireAllAsync();
         return Host;
     }
 }

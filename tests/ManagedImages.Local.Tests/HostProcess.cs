@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using System.Text;
 using Azure.Data.Tables;
 using Azure.Data.Tables.Models;
-using Microsoft.Extensions.Logging.Abstractions;
-using System.Text;
 using ManagedImages.Local.Durable;
 using ManagedImages.Local.Hosting;
+using ManagedImages.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ManagedImages.Local.Tests;
 
@@ -44,18 +45,17 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <param name="stack">The shared stack the host uses.</param>
     /// <param name="settings">Extra configuration as environment variables (e.g. <c>Builds__CheckInterval</c>).</param>
-    public static HostProcess Create(StackSettings stack, IReadOnlyDictionary<string, string>? settings = null)
+    public static HostProcess Create(IReadOnlyDictionary<string, string>? settings = null)
     {
         int httpPort = SidecarEndpoint.FreePort();
         Uri url = new($"http://127.0.0.1:{httpPort}");
-        Dictionary<string, string> environment = new(stack.Environment)
+        Dictionary<string, string> environment = new(LocalStack.Environment)
         {
             ["Http__Url"] = url.ToString().TrimEnd('/'),
-            ["Durable__TaskHub"] = Unique.TaskHub(),
+            ["Durable__TaskHub"] = UniqueNames.Compact("t"),
             ["Durable__SidecarPort"] = SidecarEndpoint.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Storage__TablePrefix"] = "t" + Unique.Suffix(),
+            ["Storage__TablePrefix"] = UniqueNames.Compact("t"),
             ["DOTNET_ENVIRONMENT"] = "Production",
         };
         foreach ((string name, string value) in settings ?? new Dictionary<string, string>())

@@ -1,5 +1,7 @@
+using System.Net;
 using DurableTask.Core;
 using ManagedImages.Local.Durable;
+using ManagedImages.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -8,7 +10,6 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using System.Net;
 
 namespace ManagedImages.Local.Tests;
 
@@ -17,12 +18,12 @@ public sealed class SidecarBackendTests
     [Fact, Trait("Category", "Stack")]
     public async Task An_orchestration_with_an_activity_completes_on_the_Azure_Storage_backend_through_the_sidecar()
     {
-        StackSettings stack = StackSettings.Require();
+        await LocalStack.RequireAllAsync();
         await using WebApplication app = BuildHost(new Dictionary<string, string?>
         {
-            ["Durable:TaskHub"] = Unique.TaskHub(),
+            ["Durable:TaskHub"] = UniqueNames.Compact("t"),
             ["Durable:SidecarPort"] = "0",
-            ["Storage:ConnectionString"] = stack.Storage,
+            ["Storage:ConnectionString"] = LocalStack.Storage,
         });
         await app.StartAsync();
         try

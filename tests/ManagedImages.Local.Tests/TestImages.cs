@@ -1,8 +1,8 @@
 using System.Text.Json;
 using ManagedImages.Layers;
-using ManagedImages.Local.Demo;
 using ManagedImages.Oci;
 using ManagedImages.Registry;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,18 +16,22 @@ public sealed class TestImages : IAsyncDisposable
 {
     private readonly ServiceProvider services;
 
-    public TestImages(StackSettings stack)
+    public TestImages()
     {
         services = new ServiceCollection().AddRegistryClientOnly();
-        Base = ImageReference.Parse($"{stack.Registry}/test-local/base-{Unique.Suffix()}:latest");
+        Base = ImageReference.Parse($"{LocalStack.Registry}/test-local/{UniqueNames.Of("base")}:latest");
     }
 
     public ImageReference Base { get; }
 
     public RegistryClient Registry => services.GetRequiredService<RegistryClient>();
 
-    public Task<Digest> PublishBaseAsync(int version) =>
-        DemoBaseImage.PublishAsync(new ScratchImage(Registry), Base, version, CancellationToken.None);
+    public async Task<Digest> PublishBaseAsync(int version)
+    {
+        var pushed = await BusyboxImage.PushAsync(
+            new ScratchImage(Registry), Base, version.ToString(System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
+        return Digest.Parse(pushed.Digest);
+    }
 
     /// <summary>The registration document: a script that greets <c>$WHO</c>, sleeps <c>$SLEEP</c> seconds if set, and prints the base version.</summary>
     /// <param name="baseRegistry">Another address of the registry that holds <see cref="Base"/> (a proxy in front of it), if not its own.</param>

@@ -6,6 +6,7 @@ using ManagedImages.Layers;
 using ManagedImages.Oci;
 using ManagedImages.Registrations;
 using ManagedImages.Registry;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -23,7 +24,7 @@ internal sealed class RebaseBenchmark(RebaseOptions options, TextWriter output)
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var registryHost = await StackSettings.RequireRegistryAsync(cancellationToken);
+        var registryHost = await LocalStack.RequireRegistryAsync(cancellationToken);
         var runId = Guid.NewGuid().ToString("N")[..8];
         var traffic = new RegistryTraffic();
         var configuration = new ConfigurationBuilder()

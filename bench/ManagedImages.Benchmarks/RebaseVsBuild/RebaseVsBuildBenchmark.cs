@@ -13,6 +13,7 @@ using ManagedImages.Jobs;
 using ManagedImages.Layers;
 using ManagedImages.Oci;
 using ManagedImages.Registry;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -33,9 +34,9 @@ internal sealed class RebaseVsBuildBenchmark(int repetitions, TextWriter output)
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var registryHost = await StackSettings.RequireRegistryAsync(cancellationToken);
-        StackSettings.Require("MANAGEDIMAGES_STORAGE");
-        StackSettings.Require("DOCKER_HOST");
+        var registryHost = await LocalStack.RequireRegistryAsync(cancellationToken);
+        await LocalStack.RequireAzuriteAsync(cancellationToken);
+        await LocalStack.RequireDockerAsync(cancellationToken);
         var runId = Guid.NewGuid().ToString("N")[..8];
         var tablePrefix = "bench" + runId;
         var configuration = new ConfigurationBuilder()
@@ -253,7 +254,7 @@ internal sealed class RebaseVsBuildBenchmark(int repetitions, TextWriter output)
             }
         }
 
-        var tables = new TableServiceClient(StackSettings.Require("MANAGEDIMAGES_STORAGE"));
+        var tables = new TableServiceClient(LocalStack.Storage);
         foreach (var table in new[] { "recordings", "images" })
             await tables.DeleteTableAsync(tablePrefix + table, CancellationToken.None);
         output.WriteLine();

@@ -2,13 +2,13 @@ using System.Text;
 using Azure.Data.Tables;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using ManagedImages.Benchmarks.Harness;
 using ManagedImages.Jobs;
 using ManagedImages.Layers;
 using ManagedImages.Oci;
 using ManagedImages.Registration;
 using ManagedImages.Registrations;
 using ManagedImages.Storage;
+using ManagedImages.TestSupport;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,9 +52,9 @@ internal sealed class FreshImageHost : IAsyncDisposable
 
     public static async Task<FreshImageHost> StartAsync(RunsBackend backend, TextWriter log, CancellationToken cancellationToken)
     {
-        var registry = await StackSettings.RequireRegistryAsync(cancellationToken);
-        StackSettings.Require("MANAGEDIMAGES_STORAGE");
-        StackSettings.Require("DOCKER_HOST");
+        var registry = await LocalStack.RequireRegistryAsync(cancellationToken);
+        await LocalStack.RequireAzuriteAsync(cancellationToken);
+        await LocalStack.RequireDockerAsync(cancellationToken);
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var tablePrefix = "bench" + suffix;
         var settings = new Dictionary<string, string?>
@@ -98,7 +98,7 @@ internal sealed class FreshImageHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _host.DisposeAsync();
-        using var docker = new DockerClientConfiguration(new Uri(StackSettings.Require("DOCKER_HOST"))).CreateClient();
+        using var docker = LocalStack.Docker();
         var ours = await docker.Containers.ListContainersAsync(new ContainersListParameters
         {
             All = true,
@@ -109,7 +109,7 @@ internal sealed class FreshImageHost : IAsyncDisposable
         });
         foreach (var container in ours)
             await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
-        var tables = new TableServiceClient(StackSettings.Require("MANAGEDIMAGES_STORAGE"));
+        var tables = new TableServiceClient(LocalStack.Storage);
         foreach (var table in new[] { "images", "builds" })
             await tables.DeleteTableAsync(_tablePrefix + table);
     }

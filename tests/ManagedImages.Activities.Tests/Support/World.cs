@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text;
 using Azure.Data.Tables;
 using Docker.DotNet.Models;
 using ManagedImages.Builds;
@@ -12,10 +10,10 @@ using ManagedImages.Registration;
 using ManagedImages.Registrations;
 using ManagedImages.Runs;
 using ManagedImages.Storage;
+using ManagedImages.TestSupport;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ManagedImages.Activities.Tests.Support;
@@ -37,7 +35,7 @@ internal sealed class World : IAsyncDisposable
         this.host = host;
         this.tablePrefix = tablePrefix;
         Nickname = "img-" + suffix;
-        BaseReference = $"{Stack.Registry}/acttests/base-{suffix}:latest";
+        BaseReference = $"{LocalStack.Registry}/acttests/base-{suffix}:latest";
     }
 
     public string Nickname { get; }
@@ -68,17 +66,15 @@ internal sealed class World : IAsyncDisposable
     public static async Task<World> StartAsync(
         TimeSpan? buildTimeout = null, TimeSpan? checkInterval = null, Action<IServiceCollection>? configure = null)
     {
-        await Stack.RequireAsync();
-        var suffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+        await LocalStack.RequireAllAsync();
+        var suffix = UniqueNames.Suffix();
         var tablePrefix = "acttests" + suffix;
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Storage:TablePrefix"] = tablePrefix,
-                ["Builds:Timeout"] = (buildTimeout ?? TimeSpan.FromSeconds(90)).ToString("c"),
-                ["Builds:CheckInterval"] = (checkInterval ?? TimeSpan.FromSeconds(2)).ToString("c"),
-            })
-            .Build();
+        var configuration = LocalStack.Configuration(new Dictionary<string, string?>
+        {
+            ["Storage:TablePrefix"] = tablePrefix,
+            ["Builds:Timeout"] = (buildTimeout ?? TimeSpan.FromSeconds(90)).ToString("c"),
+            ["Builds:CheckInterval"] = (checkInterval ?? TimeSpan.FromSeconds(2)).ToString("c"),
+        });
 
         var host = await DurableTaskTestHost.StartAsync(
             tasks => tasks.AddManagedImagesTasks(),
@@ -99,19 +95,8 @@ internal sealed class World : IAsyncDisposable
     /// <summary>Pushes a busybox base whose /etc/base-version says <paramref name="version"/> to the base tag; returns its digest.</summary>
     public async Task<string> PushBaseAsync(string version)
     {
-        var busybox = await File.ReadAllBytesAsync("/bin/busybox");
-        LayerEntry[] entries =
-        [
-            LayerEntry.Directory("bin"),
-            LayerEntry.File("bin/busybox", (UnixFileMode)0b111_101_101, busybox),
-            LayerEntry.SymbolicLink("bin/sh", "busybox"),
-            LayerEntry.SymbolicLink("bin/cat", "busybox"),
-            LayerEntry.SymbolicLink("bin/echo", "busybox"),
-            LayerEntry.Directory("etc"),
-            LayerEntry.File("etc/base-version", LayerEntry.DefaultFileMode, Encoding.UTF8.GetBytes($"base {version}\n")),
-        ];
-        var pushed = await Services.GetRequiredService<ScratchImage>().PushAsync(
-            ImageReference.Parse(BaseReference), entries, new ScratchImageConfig { Cmd = ["sh"] }, CancellationToken.None);
+        var pushed = await BusyboxImage.PushAsync(
+            Services.GetRequiredService<ScratchImage>(), ImageReference.Parse(BaseReference), $"base {version}", CancellationToken.None);
         return pushed.Digest;
     }
 
@@ -142,7 +127,7 @@ internal sealed class World : IAsyncDisposable
     /// <summary>The job containers of this world's runs (the launcher keeps them after they end).</summary>
     public async Task<IList<ContainerListResponse>> ContainersAsync(string? runId = null)
     {
-        using var docker = Stack.Docker();
+        using var docker = LocalStack.Docker();
         var label = runId is null ? $"{JobLabels.Nickname}={Nickname}" : $"{JobLabels.RunId}={runId}";
         return await docker.Containers.ListContainersAsync(new ContainersListParameters
         {
@@ -154,12 +139,12 @@ internal sealed class World : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await host.DisposeAsync();
-        using (var docker = Stack.Docker())
+        using (var docker = LocalStack.Docker())
         {
             foreach (var container in await ContainersAsync())
                 await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
         }
-        var tables = new TableServiceClient(Environment.GetEnvironmentVariable("MANAGEDIMAGES_STORAGE"));
+        var tables = new TableServiceClient(LocalStack.Storage);
         foreach (var table in new[] { "images", "builds" })
             await tables.DeleteTableAsync(tablePrefix + table);
     }

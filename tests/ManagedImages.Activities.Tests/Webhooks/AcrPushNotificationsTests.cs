@@ -8,6 +8,7 @@ using ManagedImages.Layers;
 using ManagedImages.Oci;
 using ManagedImages.Registry;
 using ManagedImages.Runs;
+using ManagedImages.TestSupport;
 using ManagedImages.Webhooks;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +32,7 @@ public sealed class AcrPushNotificationsTests
             async () => await world.Builds.FindByVersionAsync(world.Nickname, 2, CancellationToken.None) is { Status: BuildStatus.Building },
             "the run to start building v2");
 
-        var pushed = await PushWorkingImageAsync(world, 2, "base 2\n", "pushed by the builder\n");
+        var pushed = await PushWorkingImageAsync(world, 2, "base 2", "pushed by the builder\n");
         var notifications = world.Services.GetRequiredService<AcrPushNotifications>();
         var push = AcrPushEvent.Parse(PushPayload($"managed/{world.Nickname}", "build-v2", pushed));
 
@@ -75,7 +76,7 @@ public sealed class AcrPushNotificationsTests
         await world.PushBaseAsync("1");
         await world.RegisterAsync(world.Greeting("hello"));
         var notifications = world.Services.GetRequiredService<AcrPushNotifications>();
-        var digest = await PushWorkingImageAsync(world, 7, "base 1\n", "unrelated\n");
+        var digest = await PushWorkingImageAsync(world, 7, "base 1", "unrelated\n");
         var repository = $"managed/{world.Nickname}";
 
         var outcomes = new[]
@@ -97,7 +98,7 @@ public sealed class AcrPushNotificationsTests
         var versions = await world.Images.GetVersionsAsync(world.Nickname, CancellationToken.None);
         Assert.Equal(1, Assert.Single(versions).Number);
         var registry = world.Services.GetRequiredService<RegistryClient>();
-        Assert.Null(await registry.ResolveDigestAsync(ImageReference.Parse($"{Stack.Registry}/{repository}:v7"), CancellationToken.None));
+        Assert.Null(await registry.ResolveDigestAsync(ImageReference.Parse($"{LocalStack.Registry}/{repository}:v7"), CancellationToken.None));
     }
 
     /// <summary>An ACR webhook push body as the documentation shows it.</summary>
@@ -119,36 +120,17 @@ public sealed class AcrPushNotificationsTests
             ["request"] = new JsonObject
             {
                 ["id"] = Guid.NewGuid().ToString(),
-                ["host"] = host ?? Stack.Registry,
+                ["host"] = host ?? LocalStack.Registry,
                 ["method"] = "PUT",
                 ["useragent"] = "acr-builder/1.0",
             },
         }.ToJsonString();
 
     /// <summary>What a builder pushes under build-v<paramref name="version"/>: a runnable busybox image, as a Docker schema 2 manifest.</summary>
-    private static async Task<Digest> PushWorkingImageAsync(World world, int version, string baseVersion, string greeting)
-    {
-        var registry = world.Services.GetRequiredService<RegistryClient>();
-        var repository = $"managed/{world.Nickname}";
-        LayerEntry[] entries =
-        [
-            LayerEntry.Directory("bin"),
-            LayerEntry.File("bin/busybox", (UnixFileMode)0b111_101_101, await File.ReadAllBytesAsync("/bin/busybox")),
-            LayerEntry.SymbolicLink("bin/sh", "busybox"),
-            LayerEntry.SymbolicLink("bin/cat", "busybox"),
-            LayerEntry.Directory("etc"),
-            LayerEntry.File("etc/base-version", LayerEntry.DefaultFileMode, Encoding.UTF8.GetBytes(baseVersion)),
-            LayerEntry.File("etc/greeting", LayerEntry.DefaultFileMode, Encoding.UTF8.GetBytes(greeting)),
-        ];
-        var oci = await world.Services.GetRequiredService<ScratchImage>().PushAsync(
-            new ImageReference(Stack.Registry, repository, null, null), entries, new ScratchImageConfig { Cmd = ["sh"] }, CancellationToken.None);
-        var manifest = JsonNode.Parse((await registry.GetManifestAsync(
-            new ImageReference(Stack.Registry, repository, null, Digest.Parse(oci.Digest)), CancellationToken.None))!.Bytes)!.AsObject();
-        manifest["mediaType"] = MediaTypes.DockerManifest;
-        manifest["config"]!["mediaType"] = MediaTypes.DockerConfig;
-        foreach (var layer in manifest["layers"]!.AsArray()) layer!["mediaType"] = MediaTypes.DockerLayerGzip;
-        return await registry.PutManifestAsync(
-            new ImageReference(Stack.Registry, repository, WorkingTag.For(version), null), MediaTypes.DockerManifest,
-            JsonSerializer.SerializeToUtf8Bytes(manifest), CancellationToken.None);
-    }
+    private static Task<Digest> PushWorkingImageAsync(World world, int version, string baseVersion, string greeting) =>
+        BusyboxImage.PushDockerSchema2Async(
+            world.Services.GetRequiredService<RegistryClient>(),
+            new ImageReference(LocalStack.Registry, $"managed/{world.Nickname}", WorkingTag.For(version), null),
+            BusyboxImage.Entries(baseVersion, LayerEntry.File("etc/greeting", LayerEntry.DefaultFileMode, Encoding.UTF8.GetBytes(greeting))),
+            CancellationToken.None);
 }

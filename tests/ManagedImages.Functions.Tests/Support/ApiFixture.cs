@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 using ManagedImages.Api;
 using ManagedImages.Registry;
 using ManagedImages.Storage;
-using Microsoft.Extensions.Configuration;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -17,14 +17,8 @@ public sealed class ApiFixture : IAsyncLifetime
 {
     public ApiFixture()
     {
-        TablePrefix = "fntest" + Guid.NewGuid().ToString("N")[..10];
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Storage:ConnectionString"] = Stack.Storage,
-                ["Storage:TablePrefix"] = TablePrefix,
-            })
-            .Build();
+        TablePrefix = UniqueNames.Compact("fntest");
+        var configuration = LocalStack.Configuration(new Dictionary<string, string?> { ["Storage:TablePrefix"] = TablePrefix });
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddImageStore(configuration);
@@ -46,13 +40,18 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public RunsEndpoints Runs => Services.CreateScope().ServiceProvider.GetRequiredService<RunsEndpoints>();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    /// <summary>Fails every test of the class with how to start the stack when it is not there.</summary>
+    public async Task InitializeAsync()
+    {
+        await LocalStack.RequireAzuriteAsync();
+        await LocalStack.RequireRegistryAsync();
+    }
 
     public async Task DisposeAsync()
     {
         // Only the table this fixture's store created.
-        await new TableServiceClient(Stack.Storage).DeleteTableAsync(Store.TableName);
-        await new TableServiceClient(Stack.Storage).DeleteTableAsync(Services.GetRequiredService<BuildRecordingStore>().TableName);
+        await new TableServiceClient(LocalStack.Storage).DeleteTableAsync(Store.TableName);
+        await new TableServiceClient(LocalStack.Storage).DeleteTableAsync(Services.GetRequiredService<BuildRecordingStore>().TableName);
         await Services.DisposeAsync();
     }
 }

@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 using ManagedImages.Storage;
-using Microsoft.Extensions.Configuration;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -14,16 +14,12 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
 {
     public FunctionsHostFixture()
     {
-        TablePrefix = "fnhost" + Guid.NewGuid().ToString("N")[..10];
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Storage:ConnectionString"] = Stack.Storage,
-                ["Storage:TablePrefix"] = TablePrefix,
-                ["CustomImages:Registry"] = Stack.Registry,
-                ["CustomImages:RepositoryPrefix"] = "fntest-managed",
-            })
-            .Build();
+        TablePrefix = UniqueNames.Compact("fnhost");
+        var configuration = LocalStack.Configuration(new Dictionary<string, string?>
+        {
+            ["Storage:TablePrefix"] = TablePrefix,
+            ["CustomImages:RepositoryPrefix"] = "fntest-managed",
+        });
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddManagedImagesFunctions(configuration);
@@ -36,12 +32,17 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
 
     public ImageStore Store => Services.GetRequiredService<ImageStore>();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    /// <summary>Fails every test of the class with how to start the stack when it is not there.</summary>
+    public async Task InitializeAsync()
+    {
+        await LocalStack.RequireAzuriteAsync();
+        await LocalStack.RequireRegistryAsync();
+    }
 
     public async Task DisposeAsync()
     {
         await Services.DisposeAsync();
-        var tables = new TableServiceClient(Stack.Storage);
+        var tables = new TableServiceClient(LocalStack.Storage);
         foreach (var suffix in new[] { "images", "builds", "recordings" })
             await tables.DeleteTableAsync(TablePrefix + suffix);
     }

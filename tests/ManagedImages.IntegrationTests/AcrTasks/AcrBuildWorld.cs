@@ -1,14 +1,12 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Core;
 using ManagedImages.Builders.AcrTasks;
 using ManagedImages.Builds;
-using ManagedImages.IntegrationTests.Infrastructure;
-using ManagedImages.Layers;
 using ManagedImages.Oci;
 using ManagedImages.Registrations;
 using ManagedImages.Registry;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ManagedImages.IntegrationTests.AcrTasks;
@@ -27,7 +25,7 @@ internal sealed class AcrBuildWorld : IAsyncDisposable
         Credential = credential;
         this.services = services;
         Registry = registry;
-        Nickname = LocalStack.UniqueName("acr");
+        Nickname = UniqueNames.Of("acr");
     }
 
     public FakeAcrTasks Arm { get; }
@@ -81,16 +79,8 @@ internal sealed class AcrBuildWorld : IAsyncDisposable
     /// </summary>
     public async Task<Digest> PushWorkingImageAsync(int version = 1)
     {
-        var scratch = new ScratchImage(RegistryClient);
-        var oci = await scratch.PushAsync(new ImageReference(Registry, Repository, null, null), BaseImages.Busybox(1), BaseImages.BusyboxConfig, CancellationToken.None);
-        var manifest = JsonNode.Parse((await RegistryClient.GetManifestAsync(
-            new ImageReference(Registry, Repository, null, Digest.Parse(oci.Digest)), CancellationToken.None))!.Bytes)!.AsObject();
-        manifest["mediaType"] = MediaTypes.DockerManifest;
-        manifest["config"]!["mediaType"] = MediaTypes.DockerConfig;
-        foreach (var layer in manifest["layers"]!.AsArray()) layer!["mediaType"] = MediaTypes.DockerLayerGzip;
-        return await RegistryClient.PutManifestAsync(
-            new ImageReference(Registry, Repository, WorkingTag.For(version), null), MediaTypes.DockerManifest,
-            JsonSerializer.SerializeToUtf8Bytes(manifest), CancellationToken.None);
+        return await BusyboxImage.PushDockerSchema2Async(
+            RegistryClient, new ImageReference(Registry, Repository, WorkingTag.For(version), null), BusyboxImage.Entries("1"), CancellationToken.None);
     }
 
     /// <summary>Makes succeeded runs report <paramref name="digest"/> pushed under each image name they were given.</summary>

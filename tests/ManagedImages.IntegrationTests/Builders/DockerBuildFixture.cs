@@ -1,14 +1,12 @@
-using System.Security.Cryptography;
 using Azure.Data.Tables;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using ManagedImages.Builders;
 using ManagedImages.Builds;
-using ManagedImages.IntegrationTests.Infrastructure;
 using ManagedImages.Jobs;
 using ManagedImages.Oci;
 using ManagedImages.Registry;
-using Microsoft.Extensions.Configuration;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -31,7 +29,7 @@ public sealed class DockerBuildFixture : IAsyncLifetime
 
     public string Registry { get; private set; } = "";
 
-    public string TablePrefix { get; } = "t" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+    public string TablePrefix { get; } = UniqueNames.Compact("t");
 
     /// <summary>The base tag: <c>{registry}/it-builders-{id}/debian:bookworm</c>.</summary>
     public ImageReference BaseTag { get; private set; } = null!;
@@ -44,31 +42,26 @@ public sealed class DockerBuildFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
-        Docker = await DockerStackEnvironment.ConnectAsync(timeout.Token);
-        Registry = DockerStackEnvironment.Registry;
-        _connectionString = await AzuriteSettings.RequireConnectionStringAsync();
+        Registry = await LocalStack.RequireRegistryAsync(timeout.Token);
+        Docker = await LocalStack.ConnectDockerAsync(timeout.Token);
+        _connectionString = await LocalStack.RequireAzuriteAsync(timeout.Token);
         Apt = await LocalAptRepository.StartAsync();
         await Apt.PublishAsync("mi-hello", "1.0", timeout.Token);
 
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Storage:ConnectionString"] = _connectionString,
-                ["Storage:TablePrefix"] = TablePrefix,
-                ["CustomImages:Registry"] = Registry,
-                ["CustomImages:RepositoryPrefix"] = "it-builders",
-                ["Docker:Host"] = DockerStackEnvironment.DockerHost,
-                ["Docker:NetworkMode"] = "none",
-                ["Builds:Apt:Sources:0"] = Apt.SourceLine,
-            })
-            .Build();
+        var configuration = LocalStack.Configuration(new Dictionary<string, string?>
+        {
+            ["Storage:TablePrefix"] = TablePrefix,
+            ["CustomImages:RepositoryPrefix"] = "it-builders",
+            ["Docker:NetworkMode"] = "none",
+            ["Builds:Apt:Sources:0"] = Apt.SourceLine,
+        });
         _services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .AddDockerJobLauncher(configuration)
             .AddPackageBuilders(configuration)
             .BuildServiceProvider();
 
-        BaseTag = new ImageReference(Registry, $"it-builders-{Guid.NewGuid().ToString("N")[..8]}/debian", "bookworm", null);
+        BaseTag = new ImageReference(Registry, $"{UniqueNames.Of("it-builders")}/debian", "bookworm", null);
         BaseDigest1 = await PushBaseAsync(1, timeout.Token);
     }
 
@@ -137,22 +130,5 @@ public sealed class DockerBuildFixture : IAsyncLifetime
     }
 
     /// <summary>A nickname no other test uses.</summary>
-    public static string NewNickname(string prefix) => $"{prefix}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-
-    /// <summary>The first error of an import or push, which the engine reports inside a successful response.</summary>
-    private sealed class EngineErrors : IProgress<JSONMessage>
-    {
-        private string? _error;
-
-        public void Report(JSONMessage value)
-        {
-            var error = value.Error?.Message ?? value.ErrorMessage;
-            if (!string.IsNullOrEmpty(error)) _error ??= error;
-        }
-
-        public void ThrowIfFailed(string what)
-        {
-            if (_error is not null) throw new InvalidOperationException($"The Docker engine failed {what}: {_error}");
-        }
-    }
+    public static string NewNickname(string prefix) => UniqueNames.Of(prefix);
 }

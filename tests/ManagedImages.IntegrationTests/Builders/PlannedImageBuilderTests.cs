@@ -1,9 +1,8 @@
 using ManagedImages.Builders;
 using ManagedImages.Builds;
-using ManagedImages.IntegrationTests.Infrastructure;
 using ManagedImages.Oci;
 using ManagedImages.Registrations;
-using Microsoft.Extensions.Configuration;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -24,15 +23,12 @@ public sealed class PlannedImageBuilderTests(DockerBuildFixture fixture)
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var counting = new CountingPackageBuilder();
         var created = 0;
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["CustomImages:Registry"] = fixture.Registry,
-                ["CustomImages:RepositoryPrefix"] = "it-planned",
-                ["Storage:ConnectionString"] = LocalStack.StorageConnectionString,
-                ["Storage:TablePrefix"] = fixture.TablePrefix,
-            })
-            .Build();
+        var configuration = LocalStack.Configuration(new Dictionary<string, string?>
+        {
+            ["CustomImages:Registry"] = fixture.Registry,
+            ["CustomImages:RepositoryPrefix"] = "it-planned",
+            ["Storage:TablePrefix"] = fixture.TablePrefix,
+        });
         var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddTransient<IPackageImageBuilder>(_ =>
         {

@@ -1,6 +1,6 @@
 using Docker.DotNet.Models;
-using ManagedImages.IntegrationTests.Infrastructure;
 using ManagedImages.Jobs;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -50,7 +50,7 @@ public sealed class DockerJobLauncherTests(DockerJobsFixture fixture) : IClassFi
     {
         using var timeout = Timeout();
         var image = await fixture.CreateBaseAsync(timeout.Token);
-        Assert.False(await DockerTestImages.IsPresentLocallyAsync(fixture.Docker, image.ByDigest, timeout.Token));
+        Assert.False(await DockerImportedBusybox.IsPresentLocallyAsync(fixture.Docker, image.ByDigest, timeout.Token));
         var name = fixture.NewJobName();
 
         await fixture.Launcher.LaunchAsync(
@@ -58,7 +58,7 @@ public sealed class DockerJobLauncherTests(DockerJobsFixture fixture) : IClassFi
             timeout.Token);
         var result = await fixture.Launcher.WaitAsync(name, timeout.Token);
 
-        Assert.True(await DockerTestImages.IsPresentLocallyAsync(fixture.Docker, image.ByDigest, timeout.Token));
+        Assert.True(await DockerImportedBusybox.IsPresentLocallyAsync(fixture.Docker, image.ByDigest, timeout.Token));
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(["pulled"], result.LogTail);
     }
@@ -69,7 +69,7 @@ public sealed class DockerJobLauncherTests(DockerJobsFixture fixture) : IClassFi
         using var timeout = Timeout();
         var launcher = new DockerJobLauncher(
             fixture.Docker,
-            Options.Create(new DockerOptions { Host = DockerStackEnvironment.DockerHost, LogTailLines = 5 }),
+            Options.Create(new DockerOptions { Host = LocalStack.DockerHost, LogTailLines = 5 }),
             NullLogger<DockerJobLauncher>.Instance);
         var name = fixture.NewJobName();
 

@@ -1,7 +1,7 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using ManagedImages.IntegrationTests.Infrastructure;
 using ManagedImages.Jobs;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,14 +22,15 @@ public sealed class DockerJobsFixture : IAsyncLifetime
 
     public DockerClient Docker { get; private set; } = null!;
 
-    public DockerTestImages.PushedImage Base { get; private set; } = null!;
+    public DockerImportedBusybox.PushedImage Base { get; private set; } = null!;
 
     public IJobLauncher Launcher { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        Docker = await DockerStackEnvironment.ConnectAsync(timeout.Token);
+        await LocalStack.RequireRegistryAsync(timeout.Token);
+        Docker = await LocalStack.ConnectDockerAsync(timeout.Token);
         Base = await CreateBaseAsync(timeout.Token);
 
         // DOCKER_HOST reaches the launcher through the fallback of AddDockerJobLauncher, as in the hosts.
@@ -39,9 +40,9 @@ public sealed class DockerJobsFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh base image that the engine does not have locally.</summary>
-    public async Task<DockerTestImages.PushedImage> CreateBaseAsync(CancellationToken cancellationToken)
+    public async Task<DockerImportedBusybox.PushedImage> CreateBaseAsync(CancellationToken cancellationToken)
     {
-        var image = await DockerTestImages.CreateBusyboxBaseAsync(Docker, DockerStackEnvironment.Registry, cancellationToken);
+        var image = await DockerImportedBusybox.CreateAsync(Docker, LocalStack.Registry, cancellationToken);
         lock (_images)
         {
             _images.Add(image.ImageId);
@@ -84,7 +85,7 @@ public sealed class DockerJobsFixture : IAsyncLifetime
 
         foreach (var image in _images)
         {
-            await DockerTestImages.RemoveLocalAsync(Docker, image, timeout.Token);
+            await DockerImportedBusybox.RemoveLocalAsync(Docker, image, timeout.Token);
         }
 
         if (_services is not null)

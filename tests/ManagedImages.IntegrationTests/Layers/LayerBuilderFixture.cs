@@ -1,7 +1,6 @@
-using ManagedImages.IntegrationTests.Infrastructure;
 using ManagedImages.Layers;
 using ManagedImages.Registry;
-using Microsoft.Extensions.Configuration;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -13,14 +12,13 @@ namespace ManagedImages.IntegrationTests.Layers;
 /// </summary>
 public sealed class LayerBuilderFixture : IAsyncLifetime
 {
-    private const string StartHint = "start it with scripts/stack up, then eval \"$(scripts/stack env)\"";
     private ServiceProvider? _services;
 
     public RegistryRequestLog Requests { get; } = new();
 
     public string Registry { get; private set; } = "";
 
-    public BaseImages.BusyboxBase Base { get; private set; } = null!;
+    public TwoVersionBase Base { get; private set; } = null!;
 
     public IServiceProvider Services => _services ?? throw new InvalidOperationException("The fixture is not initialised.");
 
@@ -32,29 +30,8 @@ public sealed class LayerBuilderFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Registry = Environment.GetEnvironmentVariable("MANAGEDIMAGES_REGISTRY") is { Length: > 0 } registry
-            ? registry
-            : throw new InvalidOperationException($"MANAGEDIMAGES_REGISTRY is not set: the local stack provides it; {StartHint}");
-        using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
-        {
-            try
-            {
-                using var response = await http.GetAsync(new Uri($"http://{Registry}/v2/"));
-                response.EnsureSuccessStatusCode();
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                throw new InvalidOperationException($"The registry at MANAGEDIMAGES_REGISTRY={Registry} does not answer ({e.Message}): {StartHint}", e);
-            }
-        }
-
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["CustomImages:Registry"] = Registry,
-                ["CustomImages:RepositoryPrefix"] = "it-layers",
-            })
-            .Build();
+        Registry = await LocalStack.RequireRegistryAsync();
+        var configuration = LocalStack.Configuration(new Dictionary<string, string?> { ["CustomImages:RepositoryPrefix"] = "it-layers" });
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         // Innermost handler: it sees every attempt the client sends, after auth and retries.
@@ -63,7 +40,7 @@ public sealed class LayerBuilderFixture : IAsyncLifetime
         _services = services.BuildServiceProvider();
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        Base = await BaseImages.PushBusyboxVersionsAsync(Scratch, Registry, timeout.Token);
+        Base = await TwoVersionBase.PushAsync(Scratch, Registry, timeout.Token);
     }
 
     public async Task DisposeAsync()

@@ -6,6 +6,7 @@ using ManagedImages.Layers;
 using ManagedImages.Oci;
 using ManagedImages.Registrations;
 using ManagedImages.Registry;
+using ManagedImages.TestSupport;
 
 namespace ManagedImages.IntegrationTests.Layers;
 
@@ -35,7 +36,7 @@ public sealed class LayerBuilderTests(LayerBuilderFixture fixture) : IClassFixtu
         Labels = new Dictionary<string, string> { ["team"] = "layers" },
     };
 
-    private static string NewNickname() => $"greeter-{Guid.NewGuid().ToString("N")[..10]}";
+    private static string NewNickname() => UniqueNames.Of("greeter");
 
     private BuildRequest Request(string nickname, int version, int baseVersion, Registration? registration = null, long revision = 1) =>
         new(nickname, version, revision, registration ?? Greeter(fixture.Base.Tag.ToString()), fixture.Base.Version(baseVersion).Digest);
@@ -169,9 +170,9 @@ public sealed class LayerBuilderTests(LayerBuilderFixture fixture) : IClassFixtu
     public async Task A_base_that_is_an_image_index_builds_on_its_linux_amd64_manifest()
     {
         using var timeout = new CancellationTokenSource(Timeout);
-        var repository = new ImageReference(fixture.Registry, $"it-bases-{Guid.NewGuid().ToString("N")[..8]}/multi", null, null);
+        var repository = new ImageReference(fixture.Registry, $"{UniqueNames.Of("it-bases")}/multi", null, null);
         var arm = await fixture.Scratch.PushAsync(repository, BaseImagesForIndex.Arm64Entries, new ScratchImageConfig { Platform = "linux/arm64/v8" }, timeout.Token);
-        var amd = await fixture.Scratch.PushAsync(repository, Infrastructure.BaseImages.Busybox(1), Infrastructure.BaseImages.BusyboxConfig, timeout.Token);
+        var amd = await BusyboxImage.PushAsync(fixture.Scratch, repository, "1", timeout.Token);
         var indexDigest = await PushIndexAsync(repository.WithTag("multi"), [arm, amd], timeout.Token);
         var nickname = NewNickname();
 
@@ -191,7 +192,7 @@ public sealed class LayerBuilderTests(LayerBuilderFixture fixture) : IClassFixtu
     public async Task An_image_index_without_linux_amd64_is_refused_with_the_platforms_it_has()
     {
         using var timeout = new CancellationTokenSource(Timeout);
-        var repository = new ImageReference(fixture.Registry, $"it-bases-{Guid.NewGuid().ToString("N")[..8]}/arm-only", null, null);
+        var repository = new ImageReference(fixture.Registry, $"{UniqueNames.Of("it-bases")}/arm-only", null, null);
         var arm = await fixture.Scratch.PushAsync(repository, BaseImagesForIndex.Arm64Entries, new ScratchImageConfig { Platform = "linux/arm64/v8" }, timeout.Token);
         var s390 = await fixture.Scratch.PushAsync(repository, BaseImagesForIndex.Arm64Entries, new ScratchImageConfig { Platform = "linux/s390x" }, timeout.Token);
         var indexDigest = await PushIndexAsync(repository.WithTag("multi"), [arm, s390], timeout.Token);

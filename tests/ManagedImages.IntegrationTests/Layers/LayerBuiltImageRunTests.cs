@@ -1,8 +1,7 @@
 using Docker.DotNet;
-using Docker.DotNet.Models;
 using ManagedImages.Builds;
 using ManagedImages.Jobs;
-using Microsoft.Extensions.Configuration;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ManagedImages.IntegrationTests.Layers;
@@ -15,24 +14,12 @@ public sealed class LayerBuiltImageRunTests(LayerBuilderFixture fixture) : IClas
     public async Task The_built_image_runs_on_docker_with_the_added_files_env_entrypoint_and_removal()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        var dockerHost = Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host
-            ? host
-            : throw new InvalidOperationException("DOCKER_HOST is not set: the local stack provides it; start it with scripts/stack up, then eval \"$(scripts/stack env)\"");
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Docker:Host"] = dockerHost, ["Docker:NetworkMode"] = "none" })
-            .Build();
+        await LocalStack.RequireDockerAsync(timeout.Token);
+        var configuration = LocalStack.Configuration(new Dictionary<string, string?> { ["Docker:NetworkMode"] = "none" });
         await using var services = new ServiceCollection().AddLogging().AddDockerJobLauncher(configuration).BuildServiceProvider();
         var docker = services.GetRequiredService<IDockerClient>();
-        try
-        {
-            await docker.System.PingAsync(timeout.Token);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new InvalidOperationException($"The Docker engine at DOCKER_HOST={dockerHost} does not answer ({e.Message}): start it with scripts/stack up", e);
-        }
 
-        var nickname = $"runs-{Guid.NewGuid().ToString("N")[..10]}";
+        var nickname = UniqueNames.Of("runs");
         var built = await fixture.Builder.BuildAsync(
             new BuildRequest(nickname, 1, 1, LayerBuilderTests.Greeter(fixture.Base.Tag.ToString()), fixture.Base.Version1.Digest), timeout.Token);
         var launcher = services.GetRequiredService<IJobLauncher>();
@@ -51,13 +38,7 @@ public sealed class LayerBuiltImageRunTests(LayerBuilderFixture fixture) : IClas
         finally
         {
             // The engine pulled the image for this test only.
-            try
-            {
-                await docker.Images.DeleteImageAsync(built.Image, new ImageDeleteParameters { Force = true }, CancellationToken.None);
-            }
-            catch (DockerImageNotFoundException)
-            {
-            }
+            await DockerImportedBusybox.RemoveLocalAsync(docker, built.Image, CancellationToken.None);
         }
     }
 }

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using ManagedImages.IntegrationTests.Infrastructure;
 using ManagedImages.Oci;
 using ManagedImages.Registry;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ManagedImages.IntegrationTests.Registry;
@@ -35,7 +35,7 @@ public sealed class BasicAuthRegistryTests(BasicAuthRegistry authRegistry) : ICl
     public async Task With_the_hosts_credentials_blobs_and_manifests_are_pushed_and_read_back()
     {
         var client = Create();
-        var repository = LocalStack.UniqueName("it-oci") + "/auth";
+        var repository = UniqueNames.Of("it-oci") + "/auth";
         var config = Encoding.UTF8.GetBytes("""{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}""");
         var configDescriptor = new Descriptor(MediaTypes.OciConfig, Digest.Sha256(config).ToString(), config.Length);
         await client.PushBlobAsync(authRegistry.Host, repository, Digest.Sha256(config), config.Length, new MemoryStream(config), default);
@@ -80,8 +80,8 @@ public sealed class BasicAuthRegistryTests(BasicAuthRegistry authRegistry) : ICl
     {
         var registry = await LocalStack.RequireRegistryAsync();
         var client = Create();
-        var from = ImageReference.Parse($"{registry}/{LocalStack.UniqueName("it-oci")}/x");
-        var to = ImageReference.Parse($"{authRegistry.Host}/{LocalStack.UniqueName("it-oci")}/x");
+        var from = ImageReference.Parse($"{registry}/{UniqueNames.Of("it-oci")}/x");
+        var to = ImageReference.Parse($"{authRegistry.Host}/{UniqueNames.Of("it-oci")}/x");
         var bytes = Encoding.UTF8.GetBytes("cross-registry " + from);
         var descriptor = new Descriptor(MediaTypes.OciLayer, Digest.Sha256(bytes).ToString(), bytes.Length);
         await client.PushBlobAsync(from.Registry, from.Repository, Digest.Sha256(bytes), bytes.Length, new MemoryStream(bytes), default);

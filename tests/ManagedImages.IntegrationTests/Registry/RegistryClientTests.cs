@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using ManagedImages.IntegrationTests.Infrastructure;
 using ManagedImages.Oci;
 using ManagedImages.Registry;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ManagedImages.IntegrationTests.Registry;
@@ -33,7 +33,7 @@ public sealed class RegistryClientTests : IDisposable
         return (provider.GetRequiredService<RegistryClient>(), registry);
     }
 
-    private static string UniqueRepository() => LocalStack.UniqueName("it-oci") + "/x";
+    private static string UniqueRepository() => UniqueNames.Of("it-oci") + "/x";
 
     private static Descriptor Blob(byte[] bytes, string mediaType = MediaTypes.OciLayer) =>
         new(mediaType, Digest.Sha256(bytes).ToString(), bytes.Length);

@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
 using Azure.Data.Tables;
-using ManagedImages.IntegrationTests.Infrastructure;
 using ManagedImages.Storage;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.Options;
 
 namespace ManagedImages.IntegrationTests.Storage;
@@ -13,14 +12,14 @@ public sealed class ImageStoreFixture : IAsyncLifetime
 
     public ImageStore Store { get; private set; } = null!;
 
-    public string TablePrefix { get; } = "t" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+    public string TablePrefix { get; } = UniqueNames.Compact("t");
 
     public ImageStore NewStore() =>
         new(Options.Create(new StorageOptions { ConnectionString = connectionString, TablePrefix = TablePrefix }));
 
     public async Task InitializeAsync()
     {
-        connectionString = await AzuriteSettings.RequireConnectionStringAsync();
+        connectionString = await LocalStack.RequireAzuriteAsync();
         Store = NewStore();
     }
 
@@ -31,5 +30,5 @@ public sealed class ImageStoreFixture : IAsyncLifetime
     }
 
     /// <summary>A nickname no other test uses.</summary>
-    public static string NewNickname(string prefix) => $"{prefix}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+    public static string NewNickname(string prefix) => UniqueNames.Of(prefix);
 }

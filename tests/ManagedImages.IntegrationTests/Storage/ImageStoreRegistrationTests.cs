@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ManagedImages.Registrations;
 using ManagedImages.Storage;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -205,7 +206,7 @@ public class ImageStoreRegistrationTests(ImageStoreFixture fixture) : IClassFixt
     [Fact]
     public async Task AddImageStore_binds_the_storage_section()
     {
-        var connectionString = Environment.GetEnvironmentVariable("MANAGEDIMAGES_STORAGE");
+        var connectionString = LocalStack.Storage;
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {

@@ -2,22 +2,20 @@ using System.Formats.Tar;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
-namespace ManagedImages.IntegrationTests.Infrastructure;
+namespace ManagedImages.TestSupport;
 
 /// <summary>
-/// Tiny base images made with the Docker engine alone: a one-layer rootfs holding the host's static busybox, imported,
-/// pushed to the stack's registry, then removed locally so a launch by digest has to pull it.
+/// Tiny base images made with the Docker engine alone (not our layer writer, so the launcher's tests do not depend on
+/// it): a one-layer rootfs holding the host's static busybox, imported, pushed to the stack's registry, then removed
+/// locally so a launch by digest has to pull it.
 /// </summary>
-public static class DockerTestImages
+public static class DockerImportedBusybox
 {
-    private const string BusyboxPath = "/bin/busybox";
-    private static readonly string[] Applets = ["sh", "echo", "cat"];
-
     /// <summary>An image in the registry: the tag it was pushed as and its reference pinned by digest.</summary>
     public sealed record PushedImage(string Tag, string ByDigest, string ImageId);
 
     /// <summary>Imports and pushes <c>{registry}/it-jobs-{guid8}/base:1</c>; the engine keeps no local copy.</summary>
-    public static async Task<PushedImage> CreateBusyboxBaseAsync(IDockerClient docker, string registry, CancellationToken cancellationToken)
+    public static async Task<PushedImage> CreateAsync(IDockerClient docker, string registry, CancellationToken cancellationToken)
     {
         var repository = $"{registry}/it-jobs-{Guid.NewGuid().ToString("N")[..8]}/base";
         const string tag = "1";
@@ -26,12 +24,12 @@ public static class DockerTestImages
         using (var rootfs = await BusyboxRootfsAsync(cancellationToken))
         {
             var import = new ImagesCreateParameters { FromSrc = "-", Repo = repository, Tag = tag };
-            var importMessages = new EngineMessages();
+            var importMessages = new EngineErrors();
             await docker.Images.CreateImageAsync(import, rootfs, null, importMessages, cancellationToken);
             importMessages.ThrowIfFailed($"importing {tagged}");
         }
 
-        var pushMessages = new EngineMessages();
+        var pushMessages = new EngineErrors();
         await docker.Images.PushImageAsync(tagged, new ImagePushParameters { Tag = tag }, new AuthConfig(), pushMessages, cancellationToken);
         pushMessages.ThrowIfFailed($"pushing {tagged}");
 
@@ -70,10 +68,7 @@ public static class DockerTestImages
 
     private static async Task<MemoryStream> BusyboxRootfsAsync(CancellationToken cancellationToken)
     {
-        if (!File.Exists(BusyboxPath))
-        {
-            throw new InvalidOperationException($"{BusyboxPath} is missing: install busybox-static (scripts/stack up does)");
-        }
+        BusyboxImage.RequireBusybox();
 
         const UnixFileMode Mode755 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
                                        UnixFileMode.GroupRead | UnixFileMode.GroupExecute |
@@ -84,9 +79,9 @@ public static class DockerTestImages
             await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, "bin/") { Mode = Mode755 }, cancellationToken);
             await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, "tmp/") { Mode = Mode755 | UnixFileMode.StickyBit | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite }, cancellationToken);
 
-            await using var busybox = File.OpenRead(BusyboxPath);
+            await using var busybox = File.OpenRead(BusyboxImage.BusyboxPath);
             await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, "bin/busybox") { Mode = Mode755, DataStream = busybox }, cancellationToken);
-            foreach (var applet in Applets)
+            foreach (var applet in BusyboxImage.Applets)
             {
                 await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.SymbolicLink, $"bin/{applet}") { LinkName = "busybox" }, cancellationToken);
             }
@@ -94,28 +89,5 @@ public static class DockerTestImages
 
         stream.Position = 0;
         return stream;
-    }
-
-    /// <summary>Progress messages of an import or push, which carry the engine's errors in a successful response.</summary>
-    private sealed class EngineMessages : IProgress<JSONMessage>
-    {
-        private string? _error;
-
-        public void Report(JSONMessage value)
-        {
-            var error = value.Error?.Message ?? value.ErrorMessage;
-            if (!string.IsNullOrEmpty(error))
-            {
-                _error ??= error;
-            }
-        }
-
-        public void ThrowIfFailed(string what)
-        {
-            if (_error is not null)
-            {
-                throw new InvalidOperationException($"The Docker engine failed {what}: {_error}");
-            }
-        }
     }
 }
