@@ -3,6 +3,7 @@ using ManagedImages.Builds;
 using ManagedImages.Functions.Http;
 using ManagedImages.Functions.Tests.Support;
 using ManagedImages.Storage;
+using ManagedImages.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ManagedImages.Functions.Tests;
@@ -22,11 +23,11 @@ public sealed class VersionsFunctionsTests(FunctionsHostFixture host) : IClassFi
     /// <summary>A registration with versions 1..<paramref name="count"/>, each on its own base digest; the newest is current.</summary>
     private async Task<StoredRegistration> WithVersionsAsync(string nick, int count)
     {
-        var stored = await host.Store.SaveAsync(nick, new Registrations.Registration { Base = $"{Stack.Registry}/fntest/base-{nick}:1" }, null);
+        var stored = await host.Store.SaveAsync(nick, new Registrations.Registration { Base = $"{LocalStack.Registry}/fntest/base-{nick}:1" }, null);
         for (var n = 1; n <= count; n++)
         {
             var digest = "sha256:" + new string((char)('0' + n), 64);
-            await host.Store.AddVersionAsync(new ImageVersion(nick, n, $"{Stack.Registry}/fntest-managed/{nick}:v{n}@{digest}",
+            await host.Store.AddVersionAsync(new ImageVersion(nick, n, $"{LocalStack.Registry}/fntest-managed/{nick}:v{n}@{digest}",
                 digest, stored.Registration.Base, SomeDigest[..^1] + n.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 stored.Revision, DateTimeOffset.UtcNow), CancellationToken.None);
         }
