@@ -19,6 +19,7 @@ public static class ManagedImagesApiEndpoints
         services.TryAddScoped<ImagesEndpoints>();
         services.TryAddScoped<RunsEndpoints>();
         services.TryAddScoped<BuildsEndpoints>();
+        services.TryAddScoped<VersionsEndpoints>();
         services.TryAddScoped<WebhooksEndpoints>();
         return services;
     }
@@ -41,6 +42,10 @@ public static class ManagedImagesApiEndpoints
             Builds(request).LogAsync(nickname, version, request));
         api.MapGet("/images/{nickname}/versions/{version}/packages", (string nickname, string version, HttpRequest request) =>
             Builds(request).PackagesAsync(nickname, version, request));
+        api.MapGet("/images/{nickname}/versions", (string nickname, HttpRequest request) => Versions(request).ListAsync(nickname, request));
+        api.MapPut("/images/{nickname}/pin", (string nickname, HttpRequest request) => Versions(request).PinAsync(nickname, request));
+        api.MapDelete("/images/{nickname}/pin", (string nickname, HttpRequest request) => Versions(request).UnpinAsync(nickname, request));
+        api.MapPost("/images/{nickname}/rollback", (string nickname, HttpRequest request) => Versions(request).RollBackAsync(nickname, request));
         api.MapPost("/webhooks/acr", (HttpRequest request) => Webhooks(request).AcrPushAsync(request));
         api.MapPost("/webhooks/eventgrid", (HttpRequest request) => Webhooks(request).EventGridAsync(request));
         api.MapPost("/images/{nickname}/runs", (string nickname, HttpRequest request, [FromServices] DurableTaskClient durable) =>
@@ -55,6 +60,9 @@ public static class ManagedImagesApiEndpoints
 
     private static BuildsEndpoints Builds(HttpRequest request) =>
         ActivatorUtilities.GetServiceOrCreateInstance<BuildsEndpoints>(request.HttpContext.RequestServices);
+
+    private static VersionsEndpoints Versions(HttpRequest request) =>
+        ActivatorUtilities.GetServiceOrCreateInstance<VersionsEndpoints>(request.HttpContext.RequestServices);
 
     private static WebhooksEndpoints Webhooks(HttpRequest request) =>
         ActivatorUtilities.GetServiceOrCreateInstance<WebhooksEndpoints>(request.HttpContext.RequestServices);

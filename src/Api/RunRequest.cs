@@ -1,9 +1,17 @@
 namespace ManagedImages.Api;
 
-/// <summary>The optional body of POST /api/images/{nickname}/runs: arguments and environment for the job.</summary>
+/// <summary>
+/// The optional body of POST /api/images/{nickname}/runs: arguments and environment for the job, and how fresh its
+/// image must be: <c>freshness</c> "strict" (default), "allowStale" or "maxAge" with <c>maxAge</c> an ISO 8601
+/// duration like "PT1H" (<c>maxAge</c> alone implies "maxAge").
+/// </summary>
 public sealed record RunRequest
 {
     public IReadOnlyList<string> Args { get; init; } = [];
 
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+
+    public string? Freshness { get; init; }
+
+    public string? MaxAge { get; init; }
 }

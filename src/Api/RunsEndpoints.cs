@@ -36,7 +36,7 @@ public sealed class RunsEndpoints(ImageStore store, ILogger<RunsEndpoints> logge
             var id = RunIds.NewRun(nickname);
             await durable.ScheduleNewOrchestrationInstanceAsync(
                 nameof(RunImageOrchestrator),
-                new RunImageInput(nickname, run.Args, run.Env),
+                new RunImageInput(nickname, run.Args, run.Env) { Freshness = RunRequestValidator.Freshness(run) },
                 new StartOrchestrationOptions { InstanceId = id },
                 cancellationToken);
 

@@ -133,6 +133,47 @@ public sealed class RunsFunctionsTests(ApiFixture fixture) : IClassFixture<ApiFi
         durable.VerifyNoOtherCalls();
     }
 
+    [Theory]
+    [InlineData(null, FreshnessMode.Strict, null)]
+    [InlineData("{\"freshness\": \"strict\"}", FreshnessMode.Strict, null)]
+    [InlineData("{\"freshness\": \"allowStale\"}", FreshnessMode.AllowStale, null)]
+    [InlineData("{\"freshness\": \"maxAge\", \"maxAge\": \"PT1H\"}", FreshnessMode.MaxAge, 60)]
+    [InlineData("{\"maxAge\": \"P1D\"}", FreshnessMode.MaxAge, 24 * 60)]
+    public async Task Start_passes_the_freshness_policy_to_the_run(string? body, FreshnessMode mode, int? maxAgeMinutes)
+    {
+        var nick = await RegisteredAsync();
+        var durable = DurableClients.Create();
+
+        var answer = await Requests.WriteAsync(await Functions.Start(Requests.Create("POST", $"/api/images/{nick}/runs", body), nick, durable.Object));
+
+        Assert.Equal(202, answer.Status);
+        var expected = new RunFreshness(mode, maxAgeMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : null);
+        durable.Verify(c => c.ScheduleNewOrchestrationInstanceAsync(
+            nameof(RunImageOrchestrator),
+            It.Is<object?>(input => input is RunImageInput && Equals(((RunImageInput)input).Freshness, expected)),
+            It.IsAny<StartOrchestrationOptions?>(),
+            It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Theory]
+    [InlineData("{\"freshness\": \"lazy\"}", "freshness")]
+    [InlineData("{\"freshness\": \"maxAge\"}", "maxAge")]
+    [InlineData("{\"freshness\": \"maxAge\", \"maxAge\": \"an hour\"}", "maxAge")]
+    [InlineData("{\"maxAge\": \"-PT1H\"}", "maxAge")]
+    [InlineData("{\"freshness\": \"allowStale\", \"maxAge\": \"PT1H\"}", "maxAge")]
+    [InlineData("{\"freshness\": {\"maxAge\": \"PT1H\"}}", "freshness")]
+    public async Task Start_with_a_bad_freshness_policy_answers_400_naming_the_field_and_starts_nothing(string body, string field)
+    {
+        var nick = await RegisteredAsync();
+        var durable = DurableClients.Create();
+
+        var answer = await Requests.WriteAsync(await Functions.Start(Requests.Create("POST", $"/api/images/{nick}/runs", body), nick, durable.Object));
+
+        Assert.Equal(400, answer.Status);
+        Assert.Equal([field], answer.ErrorFields());
+        durable.VerifyNoOtherCalls();
+    }
+
     [Fact]
     public async Task Status_of_a_completed_run_shows_Completed_with_its_output_and_stage_in_camel_case()
     {

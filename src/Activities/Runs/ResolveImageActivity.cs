@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 
 namespace ManagedImages.Runs;
 
-/// <summary>Looks up a nickname's registration and current version, and the digest its base tag points to now.</summary>
-public sealed class ResolveImageActivity(ImageStore images, RegistryClient registry, IOptions<BuildOptions> options, TimeProvider time)
+/// <summary>Looks up a nickname's registration, current and pinned versions, and the digest its base tag points to now.</summary>
+public sealed class ResolveImageActivity(ImageStore images, RegistryClient registry, IOptions<BuildOptions> options)
     : TaskActivity<string, ResolvedImage>
 {
     public override async Task<ResolvedImage> RunAsync(TaskActivityContext context, string nickname)
@@ -33,22 +33,28 @@ public sealed class ResolveImageActivity(ImageStore images, RegistryClient regis
             throw new PermanentFailureException($"the base of '{nickname}' is not usable: {error}");
         }
 
-        // A base push warms only the images run lately (BasePushHandler); a rerun of this activity just moves the time on.
-        await images.RecordRunAsync(nickname, stored.Registration.Base, time.GetUtcNow(), CancellationToken.None);
-
         var digest = await registry.ResolveDigestAsync(baseReference, CancellationToken.None)
             ?? throw new PermanentFailureException(
                 $"the base image {baseReference} of '{nickname}' was not found in its registry; push it again or register '{nickname}' on another base");
 
-        ImageVersion? current = null;
-        if (stored.CurrentVersion is { } number)
+        ImageVersion? current = null, pinned = null;
+        if (stored.CurrentVersion is not null || stored.PinnedVersion is not null)
         {
             var versions = await images.GetVersionsAsync(nickname, CancellationToken.None);
-            current = versions.FirstOrDefault(v => v.Number == number);
+            current = versions.FirstOrDefault(v => v.Number == stored.CurrentVersion);
+            if (stored.PinnedVersion is { } pin)
+            {
+                pinned = versions.FirstOrDefault(v => v.Number == pin)
+                    ?? throw new PermanentFailureException(
+                        $"'{nickname}' is pinned to v{pin}, which no longer exists; unpin it (DELETE /api/images/{nickname}/pin) or pin another version");
+            }
         }
 
         var builds = options.Value;
         return new ResolvedImage(
-            nickname, stored.Revision, stored.State, stored.Registration.Base, digest.ToString(), current, builds.Timeout, builds.CheckInterval);
+            nickname, stored.Revision, stored.State, stored.Registration.Base, digest.ToString(), current, builds.Timeout, builds.CheckInterval)
+        {
+            Pinned = pinned,
+        };
     }
 }

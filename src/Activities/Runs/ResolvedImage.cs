@@ -17,6 +17,13 @@ public sealed record ResolvedImage(
     TimeSpan BuildTimeout,
     TimeSpan CheckInterval)
 {
+    /// <summary>The version the nickname is pinned to, or null when it follows the newest.</summary>
+    public ImageVersion? Pinned { get; init; }
+
     /// <summary>The current version was built on the base's current digest from the current registration.</summary>
-    public bool IsFresh => Current is { } current && current.BaseDigest == BaseDigest && current.Revision == Revision;
+    public bool IsFresh => IsFreshVersion(Current);
+
+    /// <summary><paramref name="version"/> was built on the base's current digest from the current registration.</summary>
+    public bool IsFreshVersion(ImageVersion? version) =>
+        version is not null && version.BaseDigest == BaseDigest && version.Revision == Revision;
 }

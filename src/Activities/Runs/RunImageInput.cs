@@ -4,4 +4,8 @@ namespace ManagedImages.Runs;
 public sealed record RunImageInput(
     string Nickname,
     IReadOnlyList<string> Args,
-    IReadOnlyDictionary<string, string> Env);
+    IReadOnlyDictionary<string, string> Env)
+{
+    /// <summary>How fresh the launched version must be; null (older callers) means strict.</summary>
+    public RunFreshness? Freshness { get; init; }
+}

@@ -3,13 +3,15 @@ using ManagedImages.Builds;
 using ManagedImages.Durable;
 using ManagedImages.Jobs;
 using ManagedImages.Oci;
+using ManagedImages.Storage;
 using Microsoft.DurableTask;
 
 namespace ManagedImages.Runs;
 
 /// <summary>
-/// One run of a nickname (instance id = run id): resolve the registration and the base's current digest; if the
-/// current version is stale, join or start the build of a new version and wait for it; then start the job with the
+/// One run of a nickname (instance id = run id): resolve the registration and the base's current digest; a pinned
+/// nickname runs its pinned version; otherwise, if the current version is stale and the run's freshness policy does not
+/// accept it, join or start the build of a new version and wait for it; then start the job with the
 /// image pinned by digest and wait for it to end. A job that exits non-zero still completes the run with its exit
 /// code; a run that cannot get an image or start its job ends Failed with the reason.
 /// </summary>
@@ -42,32 +44,9 @@ public sealed class RunImageOrchestrator : TaskOrchestrator<RunImageInput, RunOu
         context.SetCustomStatus(new RunProgress("resolving", $"looking up '{nickname}' and the current digest of its base"));
         var resolved = await context.CallActivityAsync<ResolvedImage>(nameof(ResolveImageActivity), nickname, DurableRetries.Activity);
 
-        int version;
-        string image, imageDigest;
-        var upgraded = !resolved.IsFresh;
-        if (resolved.IsFresh)
-        {
-            var current = resolved.Current!;
-            (version, image, imageDigest) = (current.Number, current.Image, current.Digest);
-        }
-        else
-        {
-            var build = await context.CallActivityAsync<BuildState>(
-                nameof(RequestBuildActivity),
-                new RequestBuildInput(nickname, resolved.Revision, resolved.BaseDigest, context.InstanceId),
-                DurableRetries.Activity);
-            context.SetCustomStatus(new RunProgress(
-                "building", $"building v{build.Version} of '{nickname}' on base {resolved.BaseDigest}"));
-            build = await BuildWaiting.UntilFinishedAsync(context, build, resolved.BuildTimeout, resolved.CheckInterval);
-            if (build.Status != BuildStatus.Succeeded)
-            {
-                var error = build.Error ?? $"the build of v{build.Version} failed";
-                throw new PermanentFailureException(resolved.Current is { } previous
-                    ? $"{error}; the previous version (v{previous.Number}) stays current"
-                    : error);
-            }
-            (version, image, imageDigest) = (build.Version, build.Image!, build.Digest!);
-        }
+        var freshness = input.Freshness ?? RunFreshness.Strict;
+        var chosen = await ChooseVersionAsync(context, resolved, freshness);
+        var (version, image, imageDigest) = (chosen.Version.Number, chosen.Version.Image, chosen.Version.Digest);
 
         var pinned = ImageReference.Parse(image).WithDigest(Digest.Parse(imageDigest)).ToString();
         var jobName = JobNames.FromRunId(context.InstanceId);
@@ -82,7 +61,7 @@ public sealed class RunImageOrchestrator : TaskOrchestrator<RunImageInput, RunOu
                 [JobLabels.Version] = version.ToString(CultureInfo.InvariantCulture),
                 [JobLabels.RunId] = context.InstanceId,
                 [JobLabels.ImageDigest] = imageDigest,
-                [JobLabels.BaseDigest] = resolved.BaseDigest,
+                [JobLabels.BaseDigest] = chosen.Version.BaseDigest,
             });
 
         context.SetCustomStatus(new RunProgress("launching", $"starting job {jobName} from v{version} of '{nickname}' ({pinned})"));
@@ -100,6 +79,78 @@ public sealed class RunImageOrchestrator : TaskOrchestrator<RunImageInput, RunOu
 
         context.SetCustomStatus(new RunProgress("done", $"job {jobName} exited with code {result.ExitCode}"));
         return new RunOutput(
-            nickname, version, pinned, imageDigest, resolved.BaseDigest, upgraded, jobName, result.ExitCode, result.LogTail);
+            nickname, version, pinned, imageDigest, chosen.Version.BaseDigest, chosen.Upgraded, jobName, result.ExitCode, result.LogTail)
+        {
+            Fresh = chosen.Fresh,
+            Pinned = resolved.Pinned is not null,
+            Freshness = freshness.Mode,
+            BackgroundBuildVersion = chosen.BackgroundBuildVersion,
+        };
     }
+
+    /// <summary>
+    /// The version to launch: the pinned one if any; else the current one when fresh, or stale but allowed by the
+    /// policy (allowStale starts the upgrade without waiting for it); else a new build, waited for.
+    /// </summary>
+    private static async Task<ChosenVersion> ChooseVersionAsync(
+        TaskOrchestrationContext context, ResolvedImage resolved, RunFreshness freshness)
+    {
+        if (resolved.Pinned is { } pinnedVersion)
+        {
+            return new ChosenVersion(pinnedVersion, resolved.IsFreshVersion(pinnedVersion), Upgraded: false, BackgroundBuildVersion: null);
+        }
+        if (resolved.IsFresh)
+        {
+            return new ChosenVersion(resolved.Current!, Fresh: true, Upgraded: false, BackgroundBuildVersion: null);
+        }
+
+        var current = resolved.Current;
+        // maxAge is about the base moving, not about the registration: a version of an older revision is another image.
+        if (freshness.Mode == FreshnessMode.MaxAge && current is not null && current.Revision == resolved.Revision
+            && freshness.MaxAge is { } maxAge && context.CurrentUtcDateTime - current.CreatedAt.UtcDateTime <= maxAge)
+        {
+            return new ChosenVersion(current, Fresh: false, Upgraded: false, BackgroundBuildVersion: null);
+        }
+
+        var nickname = resolved.Nickname;
+        var requestInput = new RequestBuildInput(nickname, resolved.Revision, resolved.BaseDigest, context.InstanceId);
+        if (freshness.Mode == FreshnessMode.AllowStale && current is not null)
+        {
+            BuildState background;
+            try
+            {
+                background = await context.CallActivityAsync<BuildState>(nameof(RequestBuildActivity), requestInput, DurableRetries.Activity);
+            }
+            catch (TaskFailedException)
+            {
+                // The upgrade could not even start (the registration changed meanwhile): the run still goes ahead, and
+                // the next run resolves again.
+                return new ChosenVersion(current, Fresh: false, Upgraded: false, BackgroundBuildVersion: null);
+            }
+            if (background.Status == BuildStatus.Succeeded)
+            {
+                // Built already (by an earlier run): nothing to wait for, so this run gets the fresh version.
+                return new ChosenVersion(Built(background), Fresh: true, Upgraded: true, BackgroundBuildVersion: null);
+            }
+            return new ChosenVersion(current, Fresh: false, Upgraded: false, BackgroundBuildVersion: background.Version);
+        }
+
+        var build = await context.CallActivityAsync<BuildState>(nameof(RequestBuildActivity), requestInput, DurableRetries.Activity);
+        context.SetCustomStatus(new RunProgress(
+            "building", $"building v{build.Version} of '{nickname}' on base {resolved.BaseDigest}"));
+        build = await BuildWaiting.UntilFinishedAsync(context, build, resolved.BuildTimeout, resolved.CheckInterval);
+        if (build.Status != BuildStatus.Succeeded)
+        {
+            var error = build.Error ?? $"the build of v{build.Version} failed";
+            throw new PermanentFailureException(current is { } previous
+                ? $"{error}; the previous version (v{previous.Number}) stays current"
+                : error);
+        }
+        return new ChosenVersion(Built(build), Fresh: true, Upgraded: true, BackgroundBuildVersion: null);
+
+        ImageVersion Built(BuildState state) => new(
+            nickname, state.Version, state.Image!, state.Digest!, resolved.BaseReference, state.BaseDigest, state.Revision, default);
+    }
+
+    private sealed record ChosenVersion(ImageVersion Version, bool Fresh, bool Upgraded, int? BackgroundBuildVersion);
 }

@@ -63,8 +63,13 @@ public sealed partial class BasePushHandler(
     private async Task<bool> StartUpgradeAsync(string nickname, string baseTag, string digest, CancellationToken cancellationToken)
     {
         var stored = await images.GetAsync(nickname, cancellationToken);
-        // Gone, changed to another base since its last run, or without a good version (its own build is the user's business).
-        if (stored is null || stored.State != RegistrationState.Ready || BaseTagName.Of(stored.Registration.Base) != baseTag) return false;
+        // Gone, changed to another base since its last run, without a good version (its own build is the user's
+        // business), or pinned (runs do not upgrade it until it is unpinned).
+        if (stored is null || stored.State != RegistrationState.Ready || stored.PinnedVersion is not null
+            || BaseTagName.Of(stored.Registration.Base) != baseTag)
+        {
+            return false;
+        }
 
         if (stored.CurrentVersion is { } number)
         {

@@ -259,6 +259,89 @@ public sealed class ImageStore
         return nicknames;
     }
 
+    /// <summary>Pins <paramref name="nickname"/> to <paramref name="version"/>: runs use it and do not upgrade until unpinned.</summary>
+    /// <returns>The registration as it now stands; null when there is none.</returns>
+    /// <exception cref="VersionNotFoundException">The nickname has no such version.</exception>
+    public Task<StoredRegistration?> PinAsync(string nickname, int version, CancellationToken cancellationToken = default) =>
+        RecordVersionActionAsync(nickname, VersionActionKind.Pin, version, cancellationToken);
+
+    /// <summary>Clears the pin and makes the newest version current again, so runs upgrade as usual.</summary>
+    /// <returns>The registration as it now stands; null when there is none.</returns>
+    public Task<StoredRegistration?> UnpinAsync(string nickname, CancellationToken cancellationToken = default) =>
+        RecordVersionActionAsync(nickname, VersionActionKind.Unpin, null, cancellationToken);
+
+    /// <summary>Makes <paramref name="version"/> current and pins it, so runs stay on it until unpinned.</summary>
+    /// <returns>The registration as it now stands; null when there is none.</returns>
+    /// <exception cref="VersionNotFoundException">The nickname has no such version.</exception>
+    public Task<StoredRegistration?> RollBackAsync(string nickname, int version, CancellationToken cancellationToken = default) =>
+        RecordVersionActionAsync(nickname, VersionActionKind.Rollback, version, cancellationToken);
+
+    /// <summary>The recorded pins, unpins and rollbacks of <paramref name="nickname"/>, newest first.</summary>
+    public async Task<IReadOnlyList<VersionAction>> GetVersionActionsAsync(string nickname, CancellationToken cancellationToken = default)
+    {
+        CheckNickname(nickname);
+        await EnsureTableAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {nickname} and RowKey ge {VersionActionEntity.RowKeyPrefix} and RowKey lt {VersionActionEntity.RowKeyEnd}");
+        var actions = new List<VersionAction>();
+        await foreach (var entity in table.QueryAsync<VersionActionEntity>(filter, cancellationToken: cancellationToken))
+            actions.Add(entity.ToAction());
+        actions.Sort((a, b) => b.Sequence.CompareTo(a.Sequence));
+        return actions;
+    }
+
+    // The registration row and the history row change in one transaction guarded by the ETag read, so two actions at
+    // once never both win and the history never disagrees with the registration.
+    private async Task<StoredRegistration?> RecordVersionActionAsync(
+        string nickname, VersionActionKind kind, int? version, CancellationToken cancellationToken)
+    {
+        CheckNickname(nickname);
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await ReadRegistrationAsync(nickname, cancellationToken);
+            if (existing is null) return null;
+            var current = RegistrationEntity.Read(existing);
+            var versions = await GetVersionsAsync(nickname, cancellationToken);
+            if (version is { } wanted && versions.All(v => v.Number != wanted)) throw new VersionNotFoundException(nickname, wanted);
+
+            var now = Now();
+            var action = new VersionAction(current.VersionActions + 1, kind, version, current.CurrentVersion, current.PinnedVersion, now);
+            var updated = current with
+            {
+                PinnedVersion = kind == VersionActionKind.Unpin ? null : version,
+                CurrentVersion = kind switch
+                {
+                    VersionActionKind.Rollback => version,
+                    // The newest version, not whatever was current: an unpin undoes a rollback too.
+                    VersionActionKind.Unpin => versions.Count > 0 ? versions[0].Number : current.CurrentVersion,
+                    _ => current.CurrentVersion,
+                },
+                VersionActions = action.Sequence,
+                UpdatedAt = now,
+            };
+            RegistrationEntity.SetTracking(existing, updated);
+            TableTransactionAction[] actions =
+            [
+                new(TableTransactionActionType.UpdateReplace, existing, existing.ETag),
+                new(TableTransactionActionType.Add, VersionActionEntity.From(nickname, action)),
+            ];
+            try
+            {
+                var responses = await table.SubmitTransactionAsync(actions, cancellationToken);
+                var etag = responses.Value.Count > 0 ? responses.Value[0].Headers.ETag : null;
+                return etag is { } e ? updated with { ETag = e.ToString() } : await GetAsync(nickname, cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+                // Someone else changed the registration (or recorded an action) meanwhile: read again and decide again.
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
+            {
+                throw Conflict(nickname, e);
+            }
+        }
+    }
+
     /// <summary>Deletes the registration and all its version rows; false when there was none.</summary>
     public async Task<bool> DeleteAsync(string nickname, CancellationToken cancellationToken = default)
     {

@@ -38,6 +38,8 @@ internal static class RegistrationEntity
         // Absent properties read back as null; a replace drops them.
         SetOrRemove(entity, "FailureReason", stored.FailureReason);
         SetOrRemove(entity, "CurrentVersion", stored.CurrentVersion);
+        SetOrRemove(entity, "PinnedVersion", stored.PinnedVersion);
+        entity["VersionActions"] = stored.VersionActions;
     }
 
     public static StoredRegistration Read(TableEntity entity)
@@ -61,6 +63,8 @@ internal static class RegistrationEntity
             entity.GetDateTimeOffset("UpdatedAt") ?? default)
         {
             ETag = entity.ETag.ToString(),
+            PinnedVersion = entity.GetInt32("PinnedVersion"),
+            VersionActions = entity.GetInt32("VersionActions") ?? 0,
         };
     }
 

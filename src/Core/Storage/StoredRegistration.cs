@@ -16,4 +16,10 @@ public sealed record StoredRegistration(
 {
     /// <summary>The table entity's ETag: pass it back to update only what was read.</summary>
     public string ETag { get; init; } = "";
+
+    /// <summary>The version runs use while set (a pin or a rollback); runs do not upgrade until it is cleared.</summary>
+    public int? PinnedVersion { get; init; }
+
+    /// <summary>How many pin, unpin and rollback actions were recorded; numbers the history rows.</summary>
+    public int VersionActions { get; init; }
 }

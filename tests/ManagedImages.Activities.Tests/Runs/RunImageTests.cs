@@ -19,6 +19,8 @@ public sealed class RunImageTests
         Assert.True(run.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"the run failed: {run.FailureDetails}");
         var output = run.ReadOutputAs<RunOutput>()!;
         Assert.False(output.Upgraded);
+        Assert.True(output.Fresh);
+        Assert.False(output.Pinned);
         Assert.Equal(1, output.Version);
         Assert.Equal(registered.Digest, output.ImageDigest);
         Assert.EndsWith("@" + registered.Digest, output.Image, StringComparison.Ordinal);
@@ -43,6 +45,7 @@ public sealed class RunImageTests
         Assert.True(run.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"the run failed: {run.FailureDetails}");
         var output = run.ReadOutputAs<RunOutput>()!;
         Assert.True(output.Upgraded);
+        Assert.True(output.Fresh);
         Assert.Equal(2, output.Version);
         Assert.Equal(newBase, output.BaseDigest);
         Assert.Equal(["base 2", "hello"], output.LogTail);
