@@ -127,7 +127,7 @@ public sealed class BasePushWebhooksTests(FunctionsHostFixture host) : IClassFix
     }
 
     [Fact]
-    public async Task An_image_pushed_event_upgrades_only_the_image_run_recently_and_a_duplicate_starts_nothing()
+    public async Task An_image_pushed_event_upgrades_only_the_unpinned_image_run_recently_and_a_duplicate_starts_nothing()
     {
         var repository = Unique("bpbase");
         var first = await PushBaseAsync(repository, "first");
@@ -135,7 +135,10 @@ public sealed class BasePushWebhooksTests(FunctionsHostFixture host) : IClassFix
         var recent = await RegisterReadyAsync(baseReference, DigestOf(first));
         var stale = await RegisterReadyAsync(baseReference, DigestOf(first));
         var never = await RegisterReadyAsync(baseReference, DigestOf(first));
+        var pinned = await RegisterReadyAsync(baseReference, DigestOf(first));
+        await host.Store.PinAsync(pinned, 1);
         await host.Store.RecordRunAsync(recent, baseReference, DateTimeOffset.UtcNow.AddMinutes(-5));
+        await host.Store.RecordRunAsync(pinned, baseReference, DateTimeOffset.UtcNow.AddMinutes(-5));
         await host.Store.RecordRunAsync(stale, baseReference, DateTimeOffset.UtcNow.AddDays(-8));
         var pushed = DigestOf(await PushBaseAsync(repository, "second"));
 
@@ -146,7 +149,7 @@ public sealed class BasePushWebhooksTests(FunctionsHostFixture host) : IClassFix
         Assert.Equal(1, answer.Body.GetProperty("upgradesStarted").GetInt32());
         var basePush = answer.Body.GetProperty("pushes")[0].GetProperty("basePush");
         Assert.Equal("Handled", basePush.GetProperty("outcome").GetString());
-        Assert.Equal(1, basePush.GetProperty("recentlyRun").GetInt32());
+        Assert.Equal(2, basePush.GetProperty("recentlyRun").GetInt32());
         Assert.Equal([recent], basePush.GetProperty("upgradesStarted").EnumerateArray().Select(e => e.GetString()));
         var upgrade = await Builds.GetAsync(new BuildKey(recent, 1, pushed), CancellationToken.None);
         Assert.NotNull(upgrade);
@@ -154,6 +157,7 @@ public sealed class BasePushWebhooksTests(FunctionsHostFixture host) : IClassFix
         Assert.Empty(upgrade.Waiters);
         Assert.Null(await Builds.GetAsync(new BuildKey(stale, 1, pushed), CancellationToken.None));
         Assert.Null(await Builds.GetAsync(new BuildKey(never, 1, pushed), CancellationToken.None));
+        Assert.Null(await Builds.GetAsync(new BuildKey(pinned, 1, pushed), CancellationToken.None));
 
         // The same push again, through the ACR webhook this time, while the upgrade builds or after it is done.
         var again = await Requests.WriteAsync(await Functions.AcrPush(
