@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using ManagedImages.Storage;
@@ -16,7 +15,6 @@ public sealed class BuildStore
     // Many runs may join one build at once; each join is one guarded write, so conflicts are expected and short.
     private const int MaxAttempts = 100;
 
-    private static readonly ConcurrentDictionary<string, Task> CreatedTables = new();
 
     private readonly TableClient table;
     private readonly ImageStore images;
@@ -36,7 +34,7 @@ public sealed class BuildStore
     public async Task<BuildRecord?> GetAsync(BuildKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await EnsureTableAsync(cancellationToken);
+        await TableCreation.EnsureAsync(table, cancellationToken);
         var entity = await table.GetEntityIfExistsAsync<BuildEntity>(key.Nickname, key.RowKey, cancellationToken: cancellationToken);
         return entity.HasValue ? entity.Value!.ToRecord() : null;
     }
@@ -48,7 +46,7 @@ public sealed class BuildStore
     public async Task<BuildRecord?> FindByVersionAsync(string nickname, int version, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(nickname);
-        await EnsureTableAsync(cancellationToken);
+        await TableCreation.EnsureAsync(table, cancellationToken);
         // Version numbers are handed out once per nickname, so at most one row matches.
         await foreach (var entity in table.QueryAsync<BuildEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {nickname} and Version eq {version}"), cancellationToken: cancellationToken))
@@ -69,7 +67,7 @@ public sealed class BuildStore
     {
         ArgumentNullException.ThrowIfNull(key);
         if (waiter is { Length: 0 }) throw new ArgumentException("A waiter is an orchestration instance id, or null for none.", nameof(waiter));
-        await EnsureTableAsync(cancellationToken);
+        await TableCreation.EnsureAsync(table, cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             var existing = await GetAsync(key, cancellationToken);
@@ -178,16 +176,5 @@ public sealed class BuildStore
         var versions = await images.GetVersionsAsync(nickname, cancellationToken);
         var registration = await images.GetAsync(nickname, cancellationToken);
         return Math.Max(versions.Count == 0 ? 0 : versions.Max(v => v.Number), registration?.CurrentVersion ?? 0);
-    }
-
-    private Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        var created = CreatedTables.GetOrAdd(TableName, _ => table.CreateIfNotExistsAsync(CancellationToken.None));
-        if (created.IsFaulted || created.IsCanceled)
-        {
-            // Let a later call try again (the storage account may have been down).
-            CreatedTables.TryRemove(new(TableName, created));
-        }
-        return created.WaitAsync(cancellationToken);
     }
 }

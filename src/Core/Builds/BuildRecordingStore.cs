@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Azure.Data.Tables;
@@ -18,7 +17,6 @@ public sealed class BuildRecordingStore
     private const string RowPrefix = "v";
     private const string LogPartPrefix = "Log";
 
-    private static readonly ConcurrentDictionary<string, Task> CreatedTables = new();
 
     private readonly TableClient table;
 
@@ -37,7 +35,7 @@ public sealed class BuildRecordingStore
         ArgumentNullException.ThrowIfNull(recording);
         ArgumentNullException.ThrowIfNull(log);
         CheckNickname(recording.Nickname);
-        await EnsureTableAsync(cancellationToken);
+        await TableCreation.EnsureAsync(table, cancellationToken);
         var entity = new TableEntity(recording.Nickname, RowKeyOf(recording.Version))
         {
             ["Revision"] = recording.Revision,
@@ -60,7 +58,7 @@ public sealed class BuildRecordingStore
     public async Task DeleteAllAsync(string nickname, CancellationToken cancellationToken)
     {
         CheckNickname(nickname);
-        await EnsureTableAsync(cancellationToken);
+        await TableCreation.EnsureAsync(table, cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {nickname}");
         var keys = new List<TableEntity>();
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
@@ -91,7 +89,7 @@ public sealed class BuildRecordingStore
     public async Task<BuildRecording?> FindPinsAsync(string nickname, long revision, int? beforeVersion, CancellationToken cancellationToken)
     {
         CheckNickname(nickname);
-        await EnsureTableAsync(cancellationToken);
+        await TableCreation.EnsureAsync(table, cancellationToken);
         var upper = beforeVersion is { } before ? RowKeyOf(before) : RowPrefix + "~";
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {nickname} and RowKey ge {RowPrefix} and RowKey lt {upper} and Revision eq {revision} and Succeeded eq true");
@@ -107,7 +105,7 @@ public sealed class BuildRecordingStore
     private async Task<TableEntity?> ReadAsync(string nickname, int version, CancellationToken cancellationToken)
     {
         CheckNickname(nickname);
-        await EnsureTableAsync(cancellationToken);
+        await TableCreation.EnsureAsync(table, cancellationToken);
         var response = await table.GetEntityIfExistsAsync<TableEntity>(nickname, RowKeyOf(version), cancellationToken: cancellationToken);
         return response.HasValue ? response.Value : null;
     }
@@ -130,20 +128,5 @@ public sealed class BuildRecordingStore
     private static void CheckNickname(string nickname)
     {
         if (RegistrationValidator.NicknameProblem(nickname) is { } problem) throw new ArgumentException(problem, nameof(nickname));
-    }
-
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        var key = table.Uri.ToString();
-        var creation = CreatedTables.GetOrAdd(key, _ => table.CreateIfNotExistsAsync(CancellationToken.None));
-        try
-        {
-            await creation.WaitAsync(cancellationToken);
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            CreatedTables.TryRemove(new KeyValuePair<string, Task>(key, creation));
-            throw;
-        }
     }
 }

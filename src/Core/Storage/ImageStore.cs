@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using ManagedImages.Registrations;
@@ -17,7 +16,6 @@ public sealed class ImageStore
     private const int MaxAttempts = 10;
 
     // Tables are created once per process and table, however many stores point at them.
-    private static readonly ConcurrentDictionary<string, Task> CreatedTables = new();
 
     private readonly TableClient table;
     private readonly TimeProvider time;
@@ -47,7 +45,7 @@ public sealed class ImageStore
     /// <summary>Every registration, ordered by nickname.</summary>
     public async Task<IReadOnlyList<StoredRegistration>> ListAsync(CancellationToken cancellationToken = default)
     {
-        await EnsureTableAsync(cancellationToken);
+        await TableCreation.EnsureAsync(table, cancellationToken);
         var list = new List<StoredRegistration>();
         var filter = TableClient.CreateQueryFilter($"RowKey eq {RegistrationEntity.RowKey}");
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
@@ -120,7 +118,7 @@ public sealed class ImageStore
     public async Task<IReadOnlyList<ImageVersion>> GetVersionsAsync(string nickname, CancellationToken cancellationToken = default)
     {
         CheckNickname(nickname);
-        await EnsureTableAsync(cancellationToken);
+        await TableCreation.EnsureAsync(table, cancellationToken);
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {nickname} and RowKey ge {VersionEntity.RowKeyPrefix} and RowKey lt {VersionEntity.RowKeyEnd}");
         var versions = new List<ImageVersion>();
@@ -226,7 +224,7 @@ public sealed class ImageStore
     public async Task RecordRunAsync(string nickname, string baseReference, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         CheckNickname(nickname);
-        await EnsureTableAsync(cancellationToken);
+        await TableCreation.EnsureAsync(table, cancellationToken);
         await table.UpsertEntityAsync(
             LastRunEntity.Create(nickname, BaseTagName.Of(baseReference), at), TableUpdateMode.Replace, cancellationToken);
     }
@@ -235,7 +233,7 @@ public sealed class ImageStore
     public async Task<DateTimeOffset?> GetLastRunAsync(string nickname, CancellationToken cancellationToken = default)
     {
         CheckNickname(nickname);
-        await EnsureTableAsync(cancellationToken);
+        await TableCreation.EnsureAsync(table, cancellationToken);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(
             nickname, LastRunEntity.RowKey, [LastRunEntity.LastRunAt], cancellationToken);
         return row.HasValue ? row.Value!.GetDateTimeOffset(LastRunEntity.LastRunAt) : null;
@@ -250,7 +248,7 @@ public sealed class ImageStore
     public async Task<IReadOnlyList<string>> FindRunSinceAsync(string baseName, DateTimeOffset since, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(baseName);
-        await EnsureTableAsync(cancellationToken);
+        await TableCreation.EnsureAsync(table, cancellationToken);
         var filter = TableClient.CreateQueryFilter(
             $"RowKey eq {LastRunEntity.RowKey} and BaseName eq {baseName} and LastRunAt ge {since}");
         var nicknames = new List<string>();
@@ -280,7 +278,7 @@ public sealed class ImageStore
     public async Task<IReadOnlyList<VersionAction>> GetVersionActionsAsync(string nickname, CancellationToken cancellationToken = default)
     {
         CheckNickname(nickname);
-        await EnsureTableAsync(cancellationToken);
+        await TableCreation.EnsureAsync(table, cancellationToken);
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {nickname} and RowKey ge {VersionActionEntity.RowKeyPrefix} and RowKey lt {VersionActionEntity.RowKeyEnd}");
         var actions = new List<VersionAction>();
@@ -346,7 +344,7 @@ public sealed class ImageStore
     public async Task<bool> DeleteAsync(string nickname, CancellationToken cancellationToken = default)
     {
         CheckNickname(nickname);
-        await EnsureTableAsync(cancellationToken);
+        await TableCreation.EnsureAsync(table, cancellationToken);
         var rowKeys = new List<string>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {nickname}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
@@ -363,26 +361,11 @@ public sealed class ImageStore
 
     private async Task<TableEntity?> ReadRegistrationAsync(string nickname, CancellationToken cancellationToken)
     {
-        await EnsureTableAsync(cancellationToken);
+        await TableCreation.EnsureAsync(table, cancellationToken);
         var response = await table.GetEntityIfExistsAsync<TableEntity>(nickname, RegistrationEntity.RowKey, cancellationToken: cancellationToken);
         return response.HasValue ? response.Value : null;
     }
 
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        var key = table.Uri.ToString();
-        var creation = CreatedTables.GetOrAdd(key, _ => table.CreateIfNotExistsAsync(CancellationToken.None));
-        try
-        {
-            await creation.WaitAsync(cancellationToken);
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            // A failed creation (storage not reachable yet) is tried again by the next call.
-            CreatedTables.TryRemove(new KeyValuePair<string, Task>(key, creation));
-            throw;
-        }
-    }
 
     // Table Storage keeps times to the 100 ns; whole milliseconds read back exactly everywhere.
     private DateTimeOffset Now()
