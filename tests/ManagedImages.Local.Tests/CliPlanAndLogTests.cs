@@ -4,7 +4,7 @@ using ManagedImages.TestSupport;
 namespace ManagedImages.Local.Tests;
 
 /// <summary>
-/// <c>plan</c> and <c>log</c> against a host process of their own (CliTests needs its store empty for one of its tests).
+/// <c>plan</c>, <c>log</c>, <c>pin</c>, <c>unpin</c> and <c>rollback</c> against a host process of their own (CliTests needs its store empty for one of its tests).
 /// </summary>
 public sealed class CliPlanAndLogTests(HostFixture fixture) : IClassFixture<HostFixture>
 {
@@ -31,6 +31,40 @@ public sealed class CliPlanAndLogTests(HostFixture fixture) : IClassFixture<Host
             Assert.DoesNotContain("Dockerfile", plan.Output, StringComparison.Ordinal);
             Assert.Equal(ExitCodes.Failure, log.ExitCode);
             Assert.Contains($"version 1 of {nickname} was rebased: no builder ran, so there is no build log", log.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact, Trait("Category", "Stack")]
+    public async Task Pin_unpin_and_rollback_say_which_version_runs_use_and_refuse_an_unknown_version()
+    {
+        HostProcess host = await fixture.RequireAsync();
+        await using TestImages images = new();
+        await images.PublishBaseAsync(1);
+        string nickname = UniqueNames.Of("pin");
+        string file = Path.Combine(Path.GetTempPath(), nickname + ".json");
+        await File.WriteAllTextAsync(file, images.Registration());
+        try
+        {
+            CliRun register = await CliRun.InvokeAsync("register", nickname, "-f", file, "--wait", "--url", host.Url.ToString());
+            Assert.True(register.ExitCode == ExitCodes.Ok, register + "\n" + host.Output);
+
+            CliRun pin = await CliRun.InvokeAsync("pin", nickname, "v1", "--url", host.Url.ToString());
+            CliRun unpin = await CliRun.InvokeAsync("unpin", nickname, "--url", host.Url.ToString());
+            CliRun rollback = await CliRun.InvokeAsync("rollback", nickname, "7", "--url", host.Url.ToString());
+            CliRun notANumber = await CliRun.InvokeAsync("pin", nickname, "latest", "--url", host.Url.ToString());
+
+            Assert.True(pin.ExitCode == ExitCodes.Ok, pin.ToString());
+            Assert.Contains($"{nickname}: current v1, pinned to v1", pin.Output, StringComparison.Ordinal);
+            Assert.True(unpin.ExitCode == ExitCodes.Ok, unpin.ToString());
+            Assert.Contains($"{nickname}: current v1, not pinned", unpin.Output, StringComparison.Ordinal);
+            Assert.Equal(ExitCodes.Failure, rollback.ExitCode);
+            Assert.Contains("7", rollback.Error, StringComparison.Ordinal);
+            Assert.Equal(ExitCodes.Usage, notANumber.ExitCode);
+            Assert.Contains("'latest' is not a version number", notANumber.Error, StringComparison.Ordinal);
         }
         finally
         {

@@ -17,6 +17,9 @@ public static class CliApp
         HistoryCommand.Create(cli),
         PlanCommand.Create(cli),
         LogCommand.Create(cli),
+        VersionChoiceCommands.Pin(cli),
+        VersionChoiceCommands.Unpin(cli),
+        VersionChoiceCommands.RollBack(cli),
         Demo.DemoCommand.Create(cli),
     ];
 

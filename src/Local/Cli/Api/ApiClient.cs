@@ -33,6 +33,17 @@ public sealed class ApiClient(HttpClient http) : IDisposable
             null,
             cancellationToken);
 
+    public Task<VersionChoice> PinAsync(string nickname, int version, CancellationToken cancellationToken) =>
+        SendAsync<VersionChoice>(
+            HttpMethod.Put, $"api/images/{Uri.EscapeDataString(nickname)}/pin", JsonContent.Create(new { version }, options: Json), cancellationToken);
+
+    public Task<VersionChoice> UnpinAsync(string nickname, CancellationToken cancellationToken) =>
+        SendAsync<VersionChoice>(HttpMethod.Delete, $"api/images/{Uri.EscapeDataString(nickname)}/pin", null, cancellationToken);
+
+    public Task<VersionChoice> RollBackAsync(string nickname, int version, CancellationToken cancellationToken) =>
+        SendAsync<VersionChoice>(
+            HttpMethod.Post, $"api/images/{Uri.EscapeDataString(nickname)}/rollback", JsonContent.Create(new { version }, options: Json), cancellationToken);
+
     /// <summary>PUT the registration document as given (the server validates it and names the fields at fault).</summary>
     public Task<ImageDetails> RegisterAsync(string nickname, string registrationJson, CancellationToken cancellationToken) =>
         SendAsync<ImageDetails>(
