@@ -39,10 +39,7 @@ public sealed class SidecarBackendTests
         finally
         {
             await app.StopAsync();
-            // The provider's partition manager outlives the host's stop; stop it before its tables go.
-            IOrchestrationService service = app.Services.GetRequiredService<IOrchestrationService>();
-            await service.StopAsync(isForced: true);
-            await service.DeleteAsync();
+            await TaskHubCleanup.DeleteAsync(app.Services);
         }
     }
 

@@ -64,10 +64,7 @@ internal sealed class LocalHostBackend(WebApplication app, string taskHub) : IDu
         }
         finally
         {
-            // The provider's partition manager outlives the host's stop; stop it before the task hub goes.
-            var service = app.Services.GetRequiredService<IOrchestrationService>();
-            await service.StopAsync(isForced: true);
-            await service.DeleteAsync();
+            await TaskHubCleanup.DeleteAsync(app.Services);
             await app.DisposeAsync();
         }
     }
