@@ -1,3 +1,5 @@
+using ManagedImages.Builds;
+using ManagedImages.Registry;
 using Azure;
 using Azure.Data.Tables;
 using ManagedImages.Storage;
@@ -15,17 +17,22 @@ public sealed class BuildStore
     // Many runs may join one build at once; each join is one guarded write, so conflicts are expected and short.
     private const int MaxAttempts = 100;
 
-
     private readonly TableClient table;
     private readonly ImageStore images;
+    private readonly RegistryClient registry;
+    private readonly CustomImageOptions customImages;
     private readonly TimeProvider time;
 
-    public BuildStore(IOptions<StorageOptions> options, ImageStore images, TimeProvider time)
+    public BuildStore(
+        IOptions<StorageOptions> options, ImageStore images, RegistryClient registry, IOptions<CustomImageOptions> customImages, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(customImages);
         TableName = options.Value.ResolveTablePrefix() + "builds";
         table = new TableClient(options.Value.ResolveConnectionString(), TableName);
         this.images = images;
+        this.registry = registry;
+        this.customImages = customImages.Value;
         this.time = time;
     }
 
@@ -128,7 +135,8 @@ public sealed class BuildStore
     /// <summary>
     /// Writes a new attempt with the next version number, in one transaction with the per-nickname counter: numbers only
     /// go up, a number is never handed out twice (even when its build fails), and a caller that loses the race to create
-    /// the attempt burns no number. The counter starts above every version the image store has recorded.
+    /// the attempt burns no number. The counter starts above every version the image store has recorded, and never gives
+    /// out a number whose tag the registry already holds.
     /// </summary>
     private async Task<BuildRecord> StartAttemptAsync(
         BuildKey key, string? waiter, BuildRecord? replacing, CancellationToken cancellationToken)
@@ -140,7 +148,8 @@ public sealed class BuildStore
         if (counter.HasValue)
         {
             var entity = counter.Value!;
-            version = ++entity.LastVersion;
+            version = Math.Max(entity.LastVersion, await HighestTaggedVersionAsync(key.Nickname, cancellationToken)) + 1;
+            entity.LastVersion = version;
             counting = new(TableTransactionActionType.UpdateReplace, entity, entity.ETag);
         }
         else
@@ -175,6 +184,20 @@ public sealed class BuildStore
     {
         var versions = await images.GetVersionsAsync(nickname, cancellationToken);
         var registration = await images.GetAsync(nickname, cancellationToken);
-        return Math.Max(versions.Count == 0 ? 0 : versions.Max(v => v.Number), registration?.CurrentVersion ?? 0);
+        var recorded = Math.Max(versions.Count == 0 ? 0 : versions.Max(v => v.Number), registration?.CurrentVersion ?? 0);
+        return Math.Max(recorded, await HighestTaggedVersionAsync(nickname, cancellationToken));
+    }
+
+    /// <summary>
+    /// The highest <c>v&lt;N&gt;</c> tag already in the custom image's repository: version tags are immutable, so a
+    /// number the registry holds is never given out again, even when the tables lost what built it.
+    /// </summary>
+    private async Task<int> HighestTaggedVersionAsync(string nickname, CancellationToken cancellationToken)
+    {
+        var tags = await registry.ListTagsAsync(customImages.Registry, customImages.RepositoryFor(nickname), cancellationToken);
+        return tags
+            .Select(tag => tag.Length > 1 && tag[0] == 'v' && int.TryParse(tag.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : 0)
+            .DefaultIfEmpty(0)
+            .Max();
     }
 }

@@ -1,3 +1,8 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
+using ManagedImages.TestSupport;
+using ManagedImages.Layers;
+using ManagedImages.Builds;
 using ManagedImages.Activities.Tests.Support;
 using ManagedImages.Registration;
 using ManagedImages.Storage;
@@ -19,6 +24,24 @@ public sealed class RegisterImageTests
         Assert.Equal((1, baseDigest), (registered.Version, registered.BaseDigest));
         var stored = await world.Images.GetAsync(world.Nickname);
         Assert.Equal((RegistrationState.Ready, (int?)1), (stored!.State, stored.CurrentVersion));
+    }
+
+    [Fact]
+    public async Task A_version_number_whose_tag_the_registry_already_holds_is_never_given_out_again()
+    {
+        await using var world = await World.StartAsync();
+        await world.PushBaseAsync("1");
+        // Tags left by builds whose records are gone (tables wiped, the registry kept).
+        var options = world.Services.GetRequiredService<IOptions<CustomImageOptions>>().Value;
+        foreach (var version in new[] { 1, 2 })
+        {
+            await BusyboxImage.PushAsync(world.Services.GetRequiredService<ScratchImage>(),
+                options.ReferenceFor(world.Nickname, version), $"left over {version}", CancellationToken.None);
+        }
+
+        var registered = await world.RegisterAsync(world.Greeting("hello"));
+
+        Assert.Equal(3, registered.Version);
     }
 
     [Fact]
