@@ -113,13 +113,7 @@ public sealed class DockerJobLauncherTests(DockerJobsFixture fixture) : IClassFi
     {
         using var timeout = Timeout();
         var name = fixture.NewJobName();
-        await PullBaseAsync(timeout.Token);
-        // What a launch leaves when it dies between create and start.
-        var labels = fixture.Labels();
-        labels[JobLabels.Job] = name;
-        await fixture.Docker.Containers.CreateContainerAsync(
-            new CreateContainerParameters { Name = name, Image = fixture.Base.ByDigest, Cmd = ["echo", "resumed"], Labels = labels },
-            timeout.Token);
+        await CreateUnstartedJobAsync(name, ["echo", "resumed"], timeout.Token);
 
         var launch = await fixture.Launcher.LaunchAsync(
             new JobRequest(name, fixture.Base.ByDigest, ["echo", "resumed"], new Dictionary<string, string>(), fixture.Labels()),
@@ -136,12 +130,7 @@ public sealed class DockerJobLauncherTests(DockerJobsFixture fixture) : IClassFi
     {
         using var timeout = Timeout();
         var name = fixture.NewJobName();
-        await PullBaseAsync(timeout.Token);
-        var labels = fixture.Labels();
-        labels[JobLabels.Job] = name;
-        await fixture.Docker.Containers.CreateContainerAsync(
-            new CreateContainerParameters { Name = name, Image = fixture.Base.ByDigest, Cmd = ["echo", "never"], Labels = labels },
-            timeout.Token);
+        await CreateUnstartedJobAsync(name, ["echo", "never"], timeout.Token);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => fixture.Launcher.WaitAsync(name, timeout.Token));
 
@@ -200,6 +189,17 @@ public sealed class DockerJobLauncherTests(DockerJobsFixture fixture) : IClassFi
     }
 
     /// <summary>Creating a container by hand needs the image on the engine; a launch of a throwaway job pulls it.</summary>
+    /// <summary>What a launch leaves when it dies between create and start: our labelled container, never started.</summary>
+    private async Task CreateUnstartedJobAsync(string name, IList<string> cmd, CancellationToken cancellationToken)
+    {
+        await PullBaseAsync(cancellationToken);
+        var labels = fixture.Labels();
+        labels[JobLabels.Job] = name;
+        await fixture.Docker.Containers.CreateContainerAsync(
+            new CreateContainerParameters { Name = name, Image = fixture.Base.ByDigest, Cmd = cmd, Labels = labels },
+            cancellationToken);
+    }
+
     private async Task PullBaseAsync(CancellationToken cancellationToken) =>
         await fixture.Launcher.LaunchAsync(
             new JobRequest(fixture.NewJobName(), fixture.Base.ByDigest, ["echo"], new Dictionary<string, string>(), fixture.Labels()),
