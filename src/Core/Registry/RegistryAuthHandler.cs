@@ -8,7 +8,7 @@ namespace ManagedImages.Registry;
 /// <summary>
 /// Authenticates registry requests: anonymous until a host challenges, then Basic with the host's credentials, or
 /// a bearer token from the challenge's realm for the narrowest scopes the request names (cached per scope set
-/// until it expires). Hosts that challenged once get their credentials up front from then on.
+/// until it expires; the credential source may hold an OAuth2 refresh token, as for ACR with Entra ID). Hosts that challenged once get their credentials up front from then on.
 /// </summary>
 internal sealed class RegistryAuthHandler(IRegistryCredentialSource credentials, RegistryAuthCache cache, TimeProvider time)
     : DelegatingHandler
@@ -80,7 +80,7 @@ internal sealed class RegistryAuthHandler(IRegistryCredentialSource credentials,
 
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         string? token = null;
-        var lifetime = DefaultTokenLifetime;
+        TimeSpan? lifetime = null;
         try
         {
             using var document = JsonDocument.Parse(body);
@@ -95,8 +95,11 @@ internal sealed class RegistryAuthHandler(IRegistryCredentialSource credentials,
         }
         if (string.IsNullOrEmpty(token)) throw new RegistryException($"{operation} failed: the answer holds no token.");
 
-        // Stop using a token a little before it expires, so it does not expire on the way.
-        cache.SetToken(key, new BearerToken(token, time.GetUtcNow() + lifetime * 0.9));
+        // Stop using a token a little before it expires, so it does not expire on the way. ACR gives no expires_in:
+        // its tokens are JWTs that say when they expire.
+        var now = time.GetUtcNow();
+        var expires = lifetime is { } l ? now + l : JwtExpiry.Read(token) ?? now + DefaultTokenLifetime;
+        cache.SetToken(key, new BearerToken(token, JwtExpiry.RefreshAt(now, expires)));
         return token;
     }
 
