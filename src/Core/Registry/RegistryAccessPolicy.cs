@@ -42,7 +42,8 @@ public sealed class RegistryAccessPolicy
     {
         ArgumentNullException.ThrowIfNull(reference);
         if (!IsRestricted || bases.Any(b => b.Matches(reference.Registry, reference.Repository))) return null;
-        return $"{reference.Name} is not an allowed base repository; accepted: {AcceptedBases}";
+        return $"{reference.Name} is not an allowed base repository; accepted: {AcceptedBases} " +
+               $"({RegistryOptions.SectionName}:{nameof(RegistryOptions.AllowedBaseRepositories)})";
     }
 
     public bool MayRead(string registry, string repository) =>
