@@ -47,6 +47,8 @@ internal sealed class AcrCredentialSource(
         }
     }
 
+    public void Forget(string registry) => refreshTokens.TryRemove(registry, out _);
+
     public void Dispose()
     {
         foreach (var gate in exchanges.Values) gate.Dispose();

@@ -71,10 +71,19 @@ internal sealed class RegistryAuthHandler(IRegistryCredentialSource credentials,
         var key = RegistryAuthCache.TokenKey(challenge, scopes);
         if (cache.TryGetToken(key, time.GetUtcNow(), out var cached)) return cached;
 
-        var credential = await credentials.GetCredentialAsync(RegistryNameOf(authority), cancellationToken);
-        using var tokenRequest = CreateTokenRequest(challenge, scopes, credential);
+        var registry = RegistryNameOf(authority);
+        var credential = await credentials.GetCredentialAsync(registry, cancellationToken);
         var operation = $"Requesting a token from {challenge.Realm} for {(scopes.Count == 0 ? "no scope" : string.Join(' ', scopes))}";
-        using var response = await base.SendAsync(tokenRequest, cancellationToken);
+        var response = await SendTokenRequestAsync(challenge, scopes, credential, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Unauthorized && credential?.RefreshToken is { Length: > 0 })
+        {
+            // A cached refresh token the registry no longer takes: get a fresh one once.
+            response.Dispose();
+            credentials.Forget(registry);
+            credential = await credentials.GetCredentialAsync(registry, cancellationToken);
+            response = await SendTokenRequestAsync(challenge, scopes, credential, cancellationToken);
+        }
+        using var _ = response;
         if (!response.IsSuccessStatusCode)
             throw await RegistryErrorBody.ToExceptionAsync(response, operation, cancellationToken);
 
@@ -101,6 +110,13 @@ internal sealed class RegistryAuthHandler(IRegistryCredentialSource credentials,
         var expires = lifetime is { } l ? now + l : JwtExpiry.Read(token) ?? now + DefaultTokenLifetime;
         cache.SetToken(key, new BearerToken(token, JwtExpiry.RefreshAt(now, expires)));
         return token;
+    }
+
+    private async Task<HttpResponseMessage> SendTokenRequestAsync(BearerChallenge challenge, IReadOnlyList<string> scopes,
+        RegistryCredential? credential, CancellationToken cancellationToken)
+    {
+        using var request = CreateTokenRequest(challenge, scopes, credential);
+        return await base.SendAsync(request, cancellationToken);
     }
 
     private static HttpRequestMessage CreateTokenRequest(BearerChallenge challenge, IReadOnlyList<string> scopes, RegistryCredential? credential)

@@ -108,6 +108,24 @@ public sealed class AcrEntraIdTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refresh_token_the_registry_no_longer_takes_is_exchanged_again_once()
+    {
+        acr.AddImage("team/app", "1");
+        var other = acr.AddImage("team/other", "1");
+        var third = acr.AddImage("team/third", "1");
+        var client = Client();
+        await client.ResolveDigestAsync(Ref("team/app:1"), default);
+
+        acr.RevokeRefreshTokens();
+        Assert.Equal(other.Manifest, await client.ResolveDigestAsync(Ref("team/other:1"), default));
+        Assert.Equal(2, acr.Exchanges.Count);
+
+        // The new refresh token is kept.
+        Assert.Equal(third.Manifest, await client.ResolveDigestAsync(Ref("team/third:1"), default));
+        Assert.Equal(2, acr.Exchanges.Count);
+    }
+
+    [Fact]
     public async Task A_cross_repository_mount_asks_for_push_on_the_target_and_pull_on_the_source_only()
     {
         var source = acr.AddImage("bases/tool", "1");

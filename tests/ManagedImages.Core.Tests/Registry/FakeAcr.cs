@@ -73,6 +73,13 @@ internal sealed class FakeAcr(TimeProvider time) : IAsyncDisposable
         return (digest, blob);
     }
 
+    /// <summary>Invalidates every refresh token issued so far (as a change of the identity's rights does).</summary>
+    public void RevokeRefreshTokens()
+    {
+        foreach (var (token, value) in issued)
+            if (value.Kind == "refresh") issued.TryRemove(token, out _);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (app is not null) await app.DisposeAsync();
