@@ -14,7 +14,8 @@ namespace ManagedImages.Api;
 /// /api/images: register (PUT), read (GET), list and delete custom images. Both hosts call these methods: the
 /// one-machine host through <see cref="ManagedImagesApiEndpoints.MapManagedImagesApi"/>, the Functions app from its triggers.
 /// </summary>
-public sealed class ImagesEndpoints(ImageStore store, RegistryClient registry, BuildRecordingStore recordings, ILogger<ImagesEndpoints> logger)
+public sealed class ImagesEndpoints(ImageStore store, RegistryClient registry, BuildRecordingStore recordings, RegistryAccessPolicy access,
+    ILogger<ImagesEndpoints> logger)
 {
     /// <summary>
     /// PUT /api/images/{nickname}: stores the registration (If-Match optional). While no version exists yet (a new
@@ -30,7 +31,7 @@ public sealed class ImagesEndpoints(ImageStore store, RegistryClient registry, B
             if (body.Problem is not null) return body.Problem;
             var registration = body.Value!;
 
-            var errors = RegistrationValidator.Validate(nickname, registration);
+            var errors = RegistrationValidator.Validate(nickname, registration, access);
             if (errors.Count > 0) return Problems.Invalid(errors);
 
             var ifMatch = request.Headers.IfMatch.ToString();

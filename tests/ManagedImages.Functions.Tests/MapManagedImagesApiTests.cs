@@ -35,6 +35,7 @@ public sealed class MapManagedImagesApiTests(ApiFixture fixture) : IClassFixture
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(fixture.Store);
         builder.Services.AddSingleton(fixture.Registry);
+        builder.Services.AddSingleton(fixture.Services.GetRequiredService<ManagedImages.Registry.RegistryAccessPolicy>());
         builder.Services.AddSingleton(fixture.Services.GetRequiredService<ManagedImages.Builds.BuildRecordingStore>());
         builder.Services.AddSingleton<DurableTaskClient>(DurableClients.Create().Object);
         app = builder.Build();

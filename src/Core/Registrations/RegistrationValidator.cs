@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Text;
 using System.Text.RegularExpressions;
 using ManagedImages.Oci;
+using ManagedImages.Registry;
 
 namespace ManagedImages.Registrations;
 
@@ -14,12 +15,16 @@ public static partial class RegistrationValidator
     public const string NicknameAccepted =
         "1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit (a DNS label like 'team-base')";
 
-    public static IReadOnlyList<ValidationError> Validate(string nickname, Registration registration)
+    public static IReadOnlyList<ValidationError> Validate(string nickname, Registration registration) =>
+        Validate(nickname, registration, access: null);
+
+    /// <summary>Also refuses a base outside the allowed base repositories of <paramref name="access"/> (when it has any).</summary>
+    public static IReadOnlyList<ValidationError> Validate(string nickname, Registration registration, RegistryAccessPolicy? access)
     {
         ArgumentNullException.ThrowIfNull(registration);
         var errors = new List<ValidationError>();
         if (NicknameProblem(nickname) is { } nicknameProblem) errors.Add(new("nickname", nicknameProblem));
-        ValidateBase(registration.Base, errors);
+        ValidateBase(registration.Base, access, errors);
         var filePaths = ValidateFiles(registration.Files, errors);
         ValidateRemove(registration.Remove, filePaths, errors);
         ValidateEnv(registration.Env, errors);
@@ -41,11 +46,16 @@ public static partial class RegistrationValidator
         return Nickname().IsMatch(nickname) ? null : $"'{nickname}' is not a nickname; use {NicknameAccepted}";
     }
 
-    private static void ValidateBase(string? value, List<ValidationError> errors)
+    private static void ValidateBase(string? value, RegistryAccessPolicy? access, List<ValidationError> errors)
     {
         if (!ImageReference.TryParse(value, out var reference, out var error))
         {
             errors.Add(new("base", error));
+            return;
+        }
+        if (access?.BaseProblem(reference) is { } notAllowed)
+        {
+            errors.Add(new("base", $"'{value}': {notAllowed}"));
             return;
         }
         if (reference.Digest is { } digest)

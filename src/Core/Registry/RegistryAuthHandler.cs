@@ -8,7 +8,7 @@ namespace ManagedImages.Registry;
 /// <summary>
 /// Authenticates registry requests: anonymous until a host challenges, then Basic with the host's credentials, or
 /// a bearer token from the challenge's realm for the narrowest scopes the request names (cached per scope set
-/// until it expires). Hosts that challenged once get their credentials up front from then on.
+/// until it expires; the credential source may hold an OAuth2 refresh token, as for ACR with Entra ID). Hosts that challenged once get their credentials up front from then on.
 /// </summary>
 internal sealed class RegistryAuthHandler(IRegistryCredentialSource credentials, RegistryAuthCache cache, TimeProvider time)
     : DelegatingHandler
@@ -71,16 +71,25 @@ internal sealed class RegistryAuthHandler(IRegistryCredentialSource credentials,
         var key = RegistryAuthCache.TokenKey(challenge, scopes);
         if (cache.TryGetToken(key, time.GetUtcNow(), out var cached)) return cached;
 
-        var credential = await credentials.GetCredentialAsync(RegistryNameOf(authority), cancellationToken);
-        using var tokenRequest = CreateTokenRequest(challenge, scopes, credential);
+        var registry = RegistryNameOf(authority);
+        var credential = await credentials.GetCredentialAsync(registry, cancellationToken);
         var operation = $"Requesting a token from {challenge.Realm} for {(scopes.Count == 0 ? "no scope" : string.Join(' ', scopes))}";
-        using var response = await base.SendAsync(tokenRequest, cancellationToken);
+        var response = await SendTokenRequestAsync(challenge, scopes, credential, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Unauthorized && credential?.RefreshToken is { Length: > 0 })
+        {
+            // A cached refresh token the registry no longer takes: get a fresh one once.
+            response.Dispose();
+            credentials.Forget(registry);
+            credential = await credentials.GetCredentialAsync(registry, cancellationToken);
+            response = await SendTokenRequestAsync(challenge, scopes, credential, cancellationToken);
+        }
+        using var _ = response;
         if (!response.IsSuccessStatusCode)
             throw await RegistryErrorBody.ToExceptionAsync(response, operation, cancellationToken);
 
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         string? token = null;
-        var lifetime = DefaultTokenLifetime;
+        TimeSpan? lifetime = null;
         try
         {
             using var document = JsonDocument.Parse(body);
@@ -95,9 +104,19 @@ internal sealed class RegistryAuthHandler(IRegistryCredentialSource credentials,
         }
         if (string.IsNullOrEmpty(token)) throw new RegistryException($"{operation} failed: the answer holds no token.");
 
-        // Stop using a token a little before it expires, so it does not expire on the way.
-        cache.SetToken(key, new BearerToken(token, time.GetUtcNow() + lifetime * 0.9));
+        // Stop using a token a little before it expires, so it does not expire on the way. ACR gives no expires_in:
+        // its tokens are JWTs that say when they expire.
+        var now = time.GetUtcNow();
+        var expires = lifetime is { } l ? now + l : JwtExpiry.Read(token) ?? now + DefaultTokenLifetime;
+        cache.SetToken(key, new BearerToken(token, JwtExpiry.RefreshAt(now, expires)));
         return token;
+    }
+
+    private async Task<HttpResponseMessage> SendTokenRequestAsync(BearerChallenge challenge, IReadOnlyList<string> scopes,
+        RegistryCredential? credential, CancellationToken cancellationToken)
+    {
+        using var request = CreateTokenRequest(challenge, scopes, credential);
+        return await base.SendAsync(request, cancellationToken);
     }
 
     private static HttpRequestMessage CreateTokenRequest(BearerChallenge challenge, IReadOnlyList<string> scopes, RegistryCredential? credential)

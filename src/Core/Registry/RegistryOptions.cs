@@ -17,6 +17,18 @@ public sealed class RegistryOptions
     public IDictionary<string, RegistryCredential> Credentials { get; } =
         new Dictionary<string, RegistryCredential>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Base repositories registrations may name and the service may read, as <c>host/repository</c> (exact) or
+    /// <c>host/prefix/*</c> (anything under the prefix), e.g. <c>docker.io/library/busybox</c>, <c>myacr.azurecr.io/bases/*</c>.
+    /// Empty (the one-machine default) allows any base. When set, the registry client also refuses to write anywhere but
+    /// the custom-image repositories (<c>CustomImages:Registry</c>/<c>CustomImages:RepositoryPrefix</c>/...) and to read
+    /// anything else than those and the allowed bases.
+    /// </summary>
+    public IList<string> AllowedBaseRepositories { get; } = [];
+
+    /// <summary>Registries that take an Entra ID identity (Azure Container Registry), from the section "Registry:Acr".</summary>
+    public AcrOptions Acr { get; } = new();
+
     /// <summary>Blobs larger than this are uploaded in chunks of this size, from one buffer of this size.</summary>
     public int ChunkSize { get; set; } = 8 * 1024 * 1024;
 

@@ -1,3 +1,4 @@
+using Azure.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,7 +12,8 @@ public static class RegistryServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="RegistryClient"/> as a typed HTTP client with the registry auth handler and a retry of
-    /// transient failures (429 with Retry-After, 5xx, connection errors, attempt timeouts). Options come from the
+    /// transient failures (429 with Retry-After, 5xx, connection errors, attempt timeouts), the access rules of
+    /// <see cref="RegistryAccessPolicy"/> and Entra ID for ACR hosts (<see cref="AcrOptions"/>). Options come from the
     /// section "Registry". Returns the client builder so callers can adjust the pipeline.
     /// </summary>
     public static IHttpClientBuilder AddRegistryClient(this IServiceCollection services, IConfiguration configuration)
@@ -19,13 +21,22 @@ public static class RegistryServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<RegistryOptions>().Bind(configuration.GetSection(RegistryOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IRegistryCredentialSource, OptionsCredentialSource>();
+        services.TryAddSingleton<OptionsCredentialSource>();
+        services.TryAddSingleton<IRegistryCredentialSource, AcrCredentialSource>();
+        // Created on first use by an ACR host; a host or test may register its own under the key first.
+        services.TryAddKeyedSingleton<TokenCredential>(AcrCredentialSource.TokenCredentialKey, (sp, _) =>
+            AcrCredentialSource.CreateIdentity(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.Acr));
+        services.AddHttpClient(AcrCredentialSource.HttpClientName).AddStandardResilienceHandler();
         services.TryAddSingleton<RegistryAuthCache>();
+        services.TryAddSingleton<RegistryAccessPolicy>();
+        services.TryAddTransient<RegistryAccessHandler>();
         services.TryAddTransient<RegistryAuthHandler>();
 
-        // Auth outside the retry: a resent request is authorised again, and token requests are retried too.
+        // Access rules first (nothing refused is sent), then auth outside the retry: a resent request is authorised
+        // again, and token requests are retried too.
         var builder = services
             .AddHttpClient<RegistryClient>(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler<RegistryAccessHandler>()
             .AddHttpMessageHandler<RegistryAuthHandler>();
         builder.AddResilienceHandler("registry", (pipeline, context) =>
         {
