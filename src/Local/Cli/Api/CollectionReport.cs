@@ -4,11 +4,11 @@ namespace ManagedImages.Local.Cli.Api;
 public sealed record CollectionReport(
     string Nickname,
     int Keep,
-    IReadOnlyList<CollectionReport.Deleted> Deleted,
+    IReadOnlyList<CollectionReport.DeletedVersion> Deleted,
     IReadOnlyList<CollectionReport.KeptVersion> Kept,
     IReadOnlyList<CollectionReport.FailedVersion> Failed)
 {
-    public sealed record Deleted(int Version, string Digest, bool ManifestDeleted);
+    public sealed record DeletedVersion(int Version, string Digest, bool ManifestDeleted);
 
     public sealed record KeptVersion(int Version, IReadOnlyList<string> Reasons);
 

@@ -29,7 +29,7 @@ internal static class GcCommand
             cli.Console.WriteLine($"{report.Nickname}: {report.Deleted.Count} deleted, {report.Kept.Count} kept (the newest {report.Keep}, current, pinned, in use)" +
                 (report.Failed.Count > 0 ? $", {report.Failed.Count} could not be deleted" : ""));
             Table table = new Table().AddColumns("version", "outcome", "why");
-            foreach (CollectionReport.Deleted deleted in report.Deleted)
+            foreach (CollectionReport.DeletedVersion deleted in report.Deleted)
             {
                 table.AddTextRow(V(deleted.Version), "deleted", deleted.ManifestDeleted ? $"older than the newest {report.Keep}" : $"older than the newest {report.Keep} (its manifest is shared with a kept version and stays)");
             }
