@@ -5,6 +5,7 @@ using ManagedImages.Layers;
 using ManagedImages.Registry;
 using ManagedImages.Storage;
 using ManagedImages.Upgrades;
+using ManagedImages.Versions;
 using ManagedImages.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,6 +47,8 @@ public static class ManagedImagesServiceCollectionExtensions
         services.AddAcrPushNotifications();
         // Base pushes (ACR webhook, Event Grid) warm the images run within BasePush:RecentWindow.
         services.AddBasePushUpgrades(configuration);
+        // Old versions are collected after each new one (Versions:Keep) and on demand.
+        services.AddVersionCollection(configuration);
         return services;
     }
 

@@ -1,6 +1,7 @@
 using ManagedImages.Builds;
 using ManagedImages.Registration;
 using ManagedImages.Runs;
+using ManagedImages.Versions;
 using Microsoft.DurableTask;
 
 namespace ManagedImages;
@@ -20,6 +21,8 @@ public static class ManagedImagesTaskRegistryExtensions
             .AddActivity<GiveUpBuildActivity>()
             .AddActivity<LaunchJobActivity>()
             .AddActivity<AwaitJobActivity>()
-            .AddActivity<MarkRegistrationActivity>();
+            .AddActivity<MarkRegistrationActivity>()
+            .AddActivity<LeaseVersionActivity>()
+            .AddActivity<ReleaseVersionActivity>();
     }
 }

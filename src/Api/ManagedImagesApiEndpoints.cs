@@ -21,6 +21,7 @@ public static class ManagedImagesApiEndpoints
         services.TryAddScoped<BuildsEndpoints>();
         services.TryAddScoped<VersionsEndpoints>();
         services.TryAddScoped<WebhooksEndpoints>();
+        services.TryAddScoped<CollectionEndpoints>();
         return services;
     }
 
@@ -46,6 +47,7 @@ public static class ManagedImagesApiEndpoints
         api.MapPut("/images/{nickname}/pin", (string nickname, HttpRequest request) => Versions(request).PinAsync(nickname, request));
         api.MapDelete("/images/{nickname}/pin", (string nickname, HttpRequest request) => Versions(request).UnpinAsync(nickname, request));
         api.MapPost("/images/{nickname}/rollback", (string nickname, HttpRequest request) => Versions(request).RollBackAsync(nickname, request));
+        api.MapPost("/images/{nickname}/gc", (string nickname, HttpRequest request) => Collection(request).CollectAsync(nickname, request));
         api.MapPost("/webhooks/acr", (HttpRequest request) => Webhooks(request).AcrPushAsync(request));
         api.MapPost("/webhooks/eventgrid", (HttpRequest request) => Webhooks(request).EventGridAsync(request));
         api.MapPost("/images/{nickname}/runs", (string nickname, HttpRequest request, [FromServices] DurableTaskClient durable) =>
@@ -63,6 +65,9 @@ public static class ManagedImagesApiEndpoints
 
     private static VersionsEndpoints Versions(HttpRequest request) =>
         ActivatorUtilities.GetServiceOrCreateInstance<VersionsEndpoints>(request.HttpContext.RequestServices);
+
+    private static CollectionEndpoints Collection(HttpRequest request) =>
+        ActivatorUtilities.GetServiceOrCreateInstance<CollectionEndpoints>(request.HttpContext.RequestServices);
 
     private static WebhooksEndpoints Webhooks(HttpRequest request) =>
         ActivatorUtilities.GetServiceOrCreateInstance<WebhooksEndpoints>(request.HttpContext.RequestServices);

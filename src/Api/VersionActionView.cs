@@ -2,7 +2,7 @@ using ManagedImages.Storage;
 
 namespace ManagedImages.Api;
 
-/// <summary>A recorded pin, unpin or rollback: what was done, to which version, what stood before, and when.</summary>
+/// <summary>A recorded pin, unpin, rollback or garbage collection ("collect"): what was done, to which version, what stood before, and when.</summary>
 public sealed record VersionActionView(
     string Action,
     int? Version,
@@ -17,7 +17,8 @@ public sealed record VersionActionView(
         {
             VersionActionKind.Pin => "pin",
             VersionActionKind.Unpin => "unpin",
-            _ => "rollback",
+            VersionActionKind.Rollback => "rollback",
+            _ => "collect",
         };
         return new(name, action.Version, action.PreviousCurrent, action.PreviousPinned, action.At);
     }

@@ -4,7 +4,7 @@ using ManagedImages.TestSupport;
 namespace ManagedImages.Local.Tests;
 
 /// <summary>
-/// <c>plan</c>, <c>log</c>, <c>pin</c>, <c>unpin</c> and <c>rollback</c> against a host process of their own (CliTests needs its store empty for one of its tests).
+/// <c>plan</c>, <c>log</c>, <c>pin</c>, <c>unpin</c>, <c>rollback</c> and <c>gc</c> against a host process of their own (CliTests needs its store empty for one of its tests).
 /// </summary>
 public sealed class CliPlanAndLogTests(HostFixture fixture) : IClassFixture<HostFixture>
 {
@@ -65,6 +65,35 @@ public sealed class CliPlanAndLogTests(HostFixture fixture) : IClassFixture<Host
             Assert.Contains("7", rollback.Error, StringComparison.Ordinal);
             Assert.Equal(ExitCodes.Usage, notANumber.ExitCode);
             Assert.Contains("'latest' is not a version number", notANumber.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact, Trait("Category", "Stack")]
+    public async Task Gc_says_which_versions_it_kept_and_why_and_fails_for_an_unknown_nickname()
+    {
+        HostProcess host = await fixture.RequireAsync();
+        await using TestImages images = new();
+        await images.PublishBaseAsync(1);
+        string nickname = UniqueNames.Of("gc");
+        string file = Path.Combine(Path.GetTempPath(), nickname + ".json");
+        await File.WriteAllTextAsync(file, images.Registration());
+        try
+        {
+            CliRun register = await CliRun.InvokeAsync("register", nickname, "-f", file, "--wait", "--url", host.Url.ToString());
+            Assert.True(register.ExitCode == ExitCodes.Ok, register + "\n" + host.Output);
+
+            CliRun gc = await CliRun.InvokeAsync("gc", nickname, "--url", host.Url.ToString());
+            CliRun unknown = await CliRun.InvokeAsync("gc", UniqueNames.Of("nobody"), "--url", host.Url.ToString());
+
+            Assert.True(gc.ExitCode == ExitCodes.Ok, gc.ToString());
+            Assert.Contains($"{nickname}: 0 deleted, 1 kept (the newest 10, current, pinned, in use)", gc.Output, StringComparison.Ordinal);
+            Assert.Matches(@"v1\s.*kept\s.*newest, current", gc.Output);
+            Assert.Equal(ExitCodes.Failure, unknown.ExitCode);
+            Assert.Contains("no image is registered as", unknown.Error, StringComparison.Ordinal);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using ManagedImages.Storage;
+using ManagedImages.Versions;
 using Microsoft.Extensions.Logging;
 
 namespace ManagedImages.Builds;
@@ -12,6 +13,7 @@ public sealed class BuildCompletion(
     BuildStore builds,
     ImageStore images,
     IBuildCompletionNotifier notifier,
+    BackgroundCollections collections,
     TimeProvider time,
     ILogger<BuildCompletion> logger)
 {
@@ -47,6 +49,8 @@ public sealed class BuildCompletion(
         if (finished is not null)
         {
             await NotifyAsync(finished, cancellationToken);
+            // In the background: a new version may have made an old one collectable (Versions:Keep).
+            _ = collections.Request(key.Nickname);
         }
     }
 

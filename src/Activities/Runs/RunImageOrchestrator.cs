@@ -4,6 +4,7 @@ using ManagedImages.Durable;
 using ManagedImages.Jobs;
 using ManagedImages.Oci;
 using ManagedImages.Storage;
+using ManagedImages.Versions;
 using Microsoft.DurableTask;
 
 namespace ManagedImages.Runs;
@@ -64,18 +65,29 @@ public sealed class RunImageOrchestrator : TaskOrchestrator<RunImageInput, RunOu
                 [JobLabels.BaseDigest] = chosen.Version.BaseDigest,
             });
 
-        context.SetCustomStatus(new RunProgress("launching", $"starting job {jobName} from v{version} of '{nickname}' ({pinned})"));
+        // Garbage collection keeps a leased version until the run releases it (or the lease expires after a crash).
+        var lease = new LeaseVersionInput(nickname, version, context.InstanceId);
+        await context.CallActivityAsync<bool>(nameof(LeaseVersionActivity), lease, DurableRetries.Activity);
+        JobResult result;
         try
         {
-            await context.CallActivityAsync<JobLaunch>(nameof(LaunchJobActivity), request, DurableRetries.Activity);
-        }
-        catch (TaskFailedException e)
-        {
-            throw new PermanentFailureException($"the job {jobName} could not be started: {DurableRetries.Reason(e)}", e);
-        }
+            context.SetCustomStatus(new RunProgress("launching", $"starting job {jobName} from v{version} of '{nickname}' ({pinned})"));
+            try
+            {
+                await context.CallActivityAsync<JobLaunch>(nameof(LaunchJobActivity), request, DurableRetries.Activity);
+            }
+            catch (TaskFailedException e)
+            {
+                throw new PermanentFailureException($"the job {jobName} could not be started: {DurableRetries.Reason(e)}", e);
+            }
 
-        context.SetCustomStatus(new RunProgress("running", $"job {jobName} runs v{version} of '{nickname}'"));
-        var result = await context.CallActivityAsync<JobResult>(nameof(AwaitJobActivity), jobName, DurableRetries.Activity);
+            context.SetCustomStatus(new RunProgress("running", $"job {jobName} runs v{version} of '{nickname}'"));
+            result = await context.CallActivityAsync<JobResult>(nameof(AwaitJobActivity), jobName, DurableRetries.Activity);
+        }
+        finally
+        {
+            await ReleaseAsync(context, lease);
+        }
 
         context.SetCustomStatus(new RunProgress("done", $"job {jobName} exited with code {result.ExitCode}"));
         return new RunOutput(
@@ -150,6 +162,18 @@ public sealed class RunImageOrchestrator : TaskOrchestrator<RunImageInput, RunOu
 
         ImageVersion Built(BuildState state) => new(
             nickname, state.Version, state.Image!, state.Digest!, resolved.BaseReference, state.BaseDigest, state.Revision, default);
+    }
+
+    private static async Task ReleaseAsync(TaskOrchestrationContext context, LeaseVersionInput lease)
+    {
+        try
+        {
+            await context.CallActivityAsync<bool>(nameof(ReleaseVersionActivity), lease, DurableRetries.Activity);
+        }
+        catch (TaskFailedException)
+        {
+            // The lease expires on its own (Versions:LeaseDuration); the run's outcome stands.
+        }
     }
 
     private sealed record ChosenVersion(ImageVersion Version, bool Fresh, bool Upgraded, int? BackgroundBuildVersion);

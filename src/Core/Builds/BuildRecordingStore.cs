@@ -67,6 +67,14 @@ public sealed class BuildRecordingStore
             await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, Azure.ETag.All, cancellationToken);
     }
 
+    /// <summary>Deletes the recording and log of one version (garbage collection); none is fine.</summary>
+    public async Task DeleteAsync(string nickname, int version, CancellationToken cancellationToken)
+    {
+        CheckNickname(nickname);
+        await TableCreation.EnsureAsync(table, cancellationToken);
+        await table.DeleteEntityAsync(nickname, RowKeyOf(version), Azure.ETag.All, cancellationToken);
+    }
+
     public async Task<BuildRecording?> GetAsync(string nickname, int version, CancellationToken cancellationToken)
     {
         var entity = await ReadAsync(nickname, version, cancellationToken);

@@ -10,7 +10,7 @@ namespace ManagedImages.Storage;
 /// row per version. Every write is guarded by the ETag it read, so concurrent writers never overwrite each other: the
 /// loser gets a <see cref="ConcurrencyConflictException"/>.
 /// </summary>
-public sealed class ImageStore
+public sealed partial class ImageStore
 {
     // Builds complete once; a registration update racing with one only costs a re-read.
     private const int MaxAttempts = 10;
@@ -301,6 +301,10 @@ public sealed class ImageStore
             var current = RegistrationEntity.Read(existing);
             var versions = await GetVersionsAsync(nickname, cancellationToken);
             if (version is { } wanted && versions.All(v => v.Number != wanted)) throw new VersionNotFoundException(nickname, wanted);
+            // The named version's row joins the transaction: a garbage collection marking it meanwhile changes its
+            // ETag, so a version is never pinned while it is being collected (see ImageStore.Collection).
+            var chosen = version is { } number ? await ReadVersionRowAsync(nickname, number, cancellationToken) : null;
+            if (version is { } named && (chosen is null || chosen.CollectingSince is not null)) throw new VersionNotFoundException(nickname, named);
 
             var now = Now();
             var action = new VersionAction(current.VersionActions + 1, kind, version, current.CurrentVersion, current.PinnedVersion, now);
@@ -322,6 +326,7 @@ public sealed class ImageStore
             [
                 new(TableTransactionActionType.UpdateReplace, existing, existing.ETag),
                 new(TableTransactionActionType.Add, VersionActionEntity.From(nickname, action)),
+                .. chosen is null ? [] : new TableTransactionAction[] { new(TableTransactionActionType.UpdateMerge, Touch(chosen), chosen.ETag) },
             ];
             try
             {

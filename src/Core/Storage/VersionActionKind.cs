@@ -11,4 +11,7 @@ public enum VersionActionKind
 
     /// <summary>An earlier version is made current and pinned.</summary>
     Rollback,
+
+    /// <summary>Garbage collection deleted the version's manifest and records.</summary>
+    Collect,
 }

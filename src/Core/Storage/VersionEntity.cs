@@ -25,6 +25,9 @@ internal sealed class VersionEntity : ITableEntity
     public long Revision { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>Set while a garbage collection deletes this version (see ImageStore.Collection); runs and pins refuse it.</summary>
+    public DateTimeOffset? CollectingSince { get; set; }
+
     public static string RowKeyOf(int number) => RowKeyPrefix + number.ToString("D10", CultureInfo.InvariantCulture);
 
     public static VersionEntity From(ImageVersion version) => new()

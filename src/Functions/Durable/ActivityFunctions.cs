@@ -2,6 +2,7 @@ using ManagedImages.Builds;
 using ManagedImages.Jobs;
 using ManagedImages.Registration;
 using ManagedImages.Runs;
+using ManagedImages.Versions;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -45,6 +46,14 @@ public static class ActivityFunctions
     [Function(nameof(MarkRegistrationActivity))]
     public static Task<bool> MarkRegistration([ActivityTrigger] MarkRegistrationInput input, FunctionContext function) =>
         Create<MarkRegistrationActivity>(function).RunAsync(FunctionsActivityContext.From(function), input);
+
+    [Function(nameof(LeaseVersionActivity))]
+    public static Task<bool> LeaseVersion([ActivityTrigger] LeaseVersionInput input, FunctionContext function) =>
+        Create<LeaseVersionActivity>(function).RunAsync(FunctionsActivityContext.From(function), input);
+
+    [Function(nameof(ReleaseVersionActivity))]
+    public static Task<bool> ReleaseVersion([ActivityTrigger] LeaseVersionInput input, FunctionContext function) =>
+        Create<ReleaseVersionActivity>(function).RunAsync(FunctionsActivityContext.From(function), input);
 
     private static T Create<T>(FunctionContext function, DurableTaskClient? durable = null)
         where T : ITaskActivity

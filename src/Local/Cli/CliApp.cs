@@ -20,6 +20,7 @@ public static class CliApp
         VersionChoiceCommands.Pin(cli),
         VersionChoiceCommands.Unpin(cli),
         VersionChoiceCommands.RollBack(cli),
+        GcCommand.Create(cli),
         Demo.DemoCommand.Create(cli),
     ];
 

@@ -44,6 +44,9 @@ public sealed class ApiClient(HttpClient http) : IDisposable
         SendAsync<VersionChoice>(
             HttpMethod.Post, $"api/images/{Uri.EscapeDataString(nickname)}/rollback", JsonContent.Create(new { version }, options: Json), cancellationToken);
 
+    public Task<CollectionReport> CollectAsync(string nickname, CancellationToken cancellationToken) =>
+        SendAsync<CollectionReport>(HttpMethod.Post, $"api/images/{Uri.EscapeDataString(nickname)}/gc", null, cancellationToken);
+
     /// <summary>PUT the registration document as given (the server validates it and names the fields at fault).</summary>
     public Task<ImageDetails> RegisterAsync(string nickname, string registrationJson, CancellationToken cancellationToken) =>
         SendAsync<ImageDetails>(
