@@ -111,7 +111,6 @@ var serviceSettings = [
   // Host storage and the Durable task hub with the app's identity instead of a connection string.
   { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
   { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
-  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
   { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD' }
   { name: 'Storage__TableEndpoint', value: tableEndpoint }
   { name: 'Storage__TablePrefix', value: tablePrefix }
@@ -176,7 +175,13 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      appSettings: concat(serviceSettings, baseRepositorySettings, isFlex ? [] : premiumSettings)
+      appSettings: concat(
+        serviceSettings,
+        baseRepositorySettings,
+        // Not a secret: ingestion needs an Entra ID token as well (local auth is off on the component).
+        [{ name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }],
+        isFlex ? [] : premiumSettings
+      )
     }
   }
 }
