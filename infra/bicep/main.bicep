@@ -103,6 +103,10 @@ param logRetentionInDays int = 30
 @minLength(32)
 param acrWebhookSecret string
 
+@description('A function key for the webhook URL (?code=), only while the webhook triggers require one (AuthorizationLevel.Function); empty otherwise.')
+@secure()
+param acrWebhookFunctionKey string = ''
+
 @description('Client id of the Entra ID app registration with the admin and user app roles; empty leaves App Service authentication off.')
 param authClientId string = ''
 
@@ -197,7 +201,9 @@ module webhook 'modules/registry-webhook.bicep' = {
   params: {
     location: location
     registryName: registryName
-    serviceUri: 'https://${app.outputs.hostName}/api/webhooks/acr'
+    serviceUri: empty(acrWebhookFunctionKey)
+      ? 'https://${app.outputs.hostName}/api/webhooks/acr'
+      : 'https://${app.outputs.hostName}/api/webhooks/acr?code=${acrWebhookFunctionKey}'
     headerName: webhookHeaderName
     secret: acrWebhookSecret
   }

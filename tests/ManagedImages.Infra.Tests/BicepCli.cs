@@ -11,6 +11,8 @@ public static class BicepCli
 {
     public static string TemplatesDirectory { get; } = Path.GetFullPath(Metadata("TemplatesDirectory"));
 
+    public static string RepositoryRoot { get; } = Path.GetFullPath(Metadata("RepositoryRoot"));
+
     public static string BicepPath { get; } = Path.GetFullPath(Metadata("BicepPath").Replace('\\', '/'));
 
     public static string Template(string relativePath) => Path.Combine(TemplatesDirectory, relativePath);

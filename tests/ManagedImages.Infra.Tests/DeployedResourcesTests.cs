@@ -93,7 +93,11 @@ public sealed class DeployedResourcesTests(CompiledTemplate compiled)
         Assert.Equal(["push"], webhook["actions"]!.AsArray().Select(a => (string?)a));
         Assert.Equal("", (string?)webhook["scope"]);
         Assert.Equal("[parameters('serviceUri')]", (string?)webhook["serviceUri"]);
-        Assert.Equal("[format('https://{0}/api/webhooks/acr', reference('app').outputs.hostName.value)]", (string?)main["serviceUri"]!["value"]);
+        Assert.Equal(
+            "[if(empty(parameters('acrWebhookFunctionKey')), createObject('value', format('https://{0}/api/webhooks/acr', reference('app').outputs.hostName.value)), " +
+            "createObject('value', format('https://{0}/api/webhooks/acr?code={1}', reference('app').outputs.hostName.value, parameters('acrWebhookFunctionKey'))))]",
+            (string?)main["serviceUri"]);
+        Assert.Equal("securestring", (string?)compiled.Main["parameters"]!["acrWebhookFunctionKey"]!["type"]);
         Assert.Equal("X-ManagedImages-Webhook-Key", (string?)compiled.Main["variables"]!["webhookHeaderName"]);
         Assert.Equal("[parameters('secret')]", (string?)webhook["customHeaders"]!["[format('{0}', parameters('headerName'))]"]);
     }

@@ -54,4 +54,15 @@ public class StorageTableEndpointTests
 
         Assert.Equal(new Uri("https://mimgstexample.table.core.windows.net/"), options.TableEndpoint);
     }
+
+    [Fact]
+    public void An_empty_setting_means_no_endpoint_so_the_local_example_keeps_its_connection_string()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:TableEndpoint"] = "" })
+            .Build();
+        using var services = new ServiceCollection().AddImageStore(configuration).BuildServiceProvider();
+
+        Assert.Null(services.GetRequiredService<IOptions<StorageOptions>>().Value.TableEndpoint);
+    }
 }
