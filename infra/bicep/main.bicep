@@ -87,7 +87,7 @@ param aksTier string = 'Free'
 @description('The Kubernetes namespace jobs run in (created by hand after the deployment, see the README).')
 param kubernetesNamespace string = 'managed-images-jobs'
 
-@description('Repositories of this registry that registrations may use as bases, as <repository> (e.g. library/python).')
+@description('Repositories of this registry that registrations may use as bases: <repository> exactly or <prefix>/* (e.g. library/python, bases/*); the app reads Registry:AllowedBaseRepositories. Empty allows any base.')
 param baseRepositories string[] = []
 
 @description('Prefix of the service\'s table names.')
