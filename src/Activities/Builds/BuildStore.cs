@@ -29,7 +29,7 @@ public sealed class BuildStore
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(customImages);
         TableName = options.Value.ResolveTablePrefix() + "builds";
-        table = new TableClient(options.Value.ResolveConnectionString(), TableName);
+        table = options.Value.CreateTableClient(TableName);
         this.images = images;
         this.registry = registry;
         this.customImages = customImages.Value;

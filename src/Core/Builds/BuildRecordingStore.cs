@@ -24,7 +24,7 @@ public sealed class BuildRecordingStore
     {
         ArgumentNullException.ThrowIfNull(options);
         TableName = options.Value.ResolveTablePrefix() + "recordings";
-        table = new TableClient(options.Value.ResolveConnectionString(), TableName);
+        table = options.Value.CreateTableClient(TableName);
     }
 
     public string TableName { get; }

@@ -28,7 +28,7 @@ public sealed partial class ImageStore
     internal ImageStore(StorageOptions options, TimeProvider time)
     {
         TableName = options.ResolveTablePrefix() + "images";
-        table = new TableClient(options.ResolveConnectionString(), TableName);
+        table = options.CreateTableClient(TableName);
         this.time = time;
     }
 
