@@ -1,3 +1,4 @@
+using ManagedImages.Bases;
 using ManagedImages.Builders;
 using ManagedImages.Builds;
 using ManagedImages.Jobs;
@@ -18,7 +19,8 @@ public static class ManagedImagesServiceCollectionExtensions
     public const string JobLauncherKey = "Jobs:Launcher";
 
     /// <summary>
-    /// Everything the orchestrations and activities use: the image store, the registry client, the layer builder, the
+    /// Everything the orchestrations and activities use: the image store, the registry client, the latest base digests
+    /// (<c>BaseImages</c>), the layer builder, the
     /// job launcher chosen by <c>Jobs:Launcher</c> ("Docker", the default and only choice so far), <see cref="BuildOptions"/>
     /// from "Builds", the build records, runner and completion, the ACR push notifications that complete builds too, and the
     /// base-push handler that warms recently run images (<c>BasePush</c>).
@@ -29,6 +31,8 @@ public static class ManagedImagesServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddImageStore(configuration);
         services.AddRegistryClient(configuration);
+        // Runs, registrations, plans and base pushes read a base tag's latest digest through one service (BaseImages).
+        services.AddLatestBaseDigests(configuration);
         services.AddLayerBuilder(configuration);
         AddJobLauncher(services, configuration);
         // Replaces the layer builder as the IImageBuilder: rebases still go to it, package builds to Builds:PackageBuilder.

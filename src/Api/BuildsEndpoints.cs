@@ -1,4 +1,5 @@
 using System.Globalization;
+using ManagedImages.Bases;
 using ManagedImages.Builds;
 using ManagedImages.Oci;
 using ManagedImages.Registry;
@@ -13,7 +14,7 @@ namespace ManagedImages.Api;
 /// /api/images/{nickname}/versions/{version}/log and /packages show what a builder left behind for a version.
 /// </summary>
 public sealed partial class BuildsEndpoints(
-    ImageStore store, RegistryClient registry, BuildPlanner planner, BuildRecordingStore recordings, ILogger<BuildsEndpoints> logger)
+    ImageStore store, LatestBaseDigests latestBases, BuildPlanner planner, BuildRecordingStore recordings, ILogger<BuildsEndpoints> logger)
 {
     /// <summary>
     /// GET /api/images/{nickname}/plan: rebase or build, on the digest the base tag points to now, with the generated
@@ -26,10 +27,10 @@ public sealed partial class BuildsEndpoints(
             var stored = await store.GetAsync(nickname, cancellationToken);
             if (stored is null) return Problems.ImageNotFound(nickname);
 
-            var (digest, unresolved) = await ResolveBaseAsync(stored.Registration.Base, cancellationToken);
+            var (digest, note) = await ResolveBaseAsync(stored.Registration.Base, cancellationToken);
             var plan = await planner.PlanAsync(nickname, stored.Registration, stored.Revision, digest, null, cancellationToken);
             var view = PlanView.From(nickname, stored.Revision, plan);
-            if (unresolved is not null) view = view with { Reasons = [unresolved, .. view.Reasons] };
+            if (note is not null) view = view with { Reasons = [note, .. view.Reasons] };
             return new ApiResponse(StatusCodes.Status200OK, view);
         });
 
@@ -92,13 +93,15 @@ public sealed partial class BuildsEndpoints(
         return (null, made is null ? Problems.VersionNotFound(nickname, number) : Problems.NoBuildRecord(nickname, number, what));
     }
 
-    /// <summary>The digest the base tag points to now, or null and a reason the plan can show.</summary>
-    private async Task<(string? Digest, string? Unresolved)> ResolveBaseAsync(string baseImage, CancellationToken cancellationToken)
+    /// <summary>The base's latest digest (the tag's now, or its override) and a note the plan shows (why it is null, or that it is overridden).</summary>
+    private async Task<(string? Digest, string? Note)> ResolveBaseAsync(string baseImage, CancellationToken cancellationToken)
     {
         var reference = ImageReference.Parse(baseImage);
+        if (latestBases.OverrideOf(reference) is { } overridden)
+            return (overridden.ToString(), $"The latest digest of {reference} is set by configuration (BaseImages:Overrides), whatever the tag points to.");
         try
         {
-            return await registry.ResolveDigestAsync(reference, cancellationToken) is { } digest
+            return await latestBases.GetAsync(reference, cancellationToken) is { } digest
                 ? (digest.ToString(), null)
                 : (null, $"The base {reference} was not found in its registry: a run fails until it is pushed again.");
         }

@@ -5,7 +5,8 @@ namespace ManagedImages.Api;
 
 /// <summary>
 /// A registered image in full: the registration as stored, where it stands and its versions, newest first.
-/// <c>registrationRun</c> is there while no version exists yet: the run that builds version 1.
+/// <c>registrationRun</c> is there while no version exists yet: the run that builds version 1. <c>building</c> is there
+/// while a build is going: its version, base digest, start and the runs waiting for it.
 /// </summary>
 public sealed record ImageView(
     string Nickname,
@@ -21,6 +22,10 @@ public sealed record ImageView(
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public RunLink? RegistrationRun { get; init; }
+
+    /// <summary>The builds of this image going now and who waits for each; absent when none is.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<BuildingView>? Building { get; init; }
 
     public static ImageView From(StoredRegistration stored, IReadOnlyList<ImageVersion> versions, RunLink? registrationRun)
     {

@@ -14,8 +14,10 @@ namespace ManagedImages.Api;
 /// /api/images: register (PUT), read (GET), list and delete custom images. Both hosts call these methods: the
 /// one-machine host through <see cref="ManagedImagesApiEndpoints.MapManagedImagesApi"/>, the Functions app from its triggers.
 /// </summary>
-public sealed class ImagesEndpoints(ImageStore store, RegistryClient registry, BuildRecordingStore recordings, RegistryAccessPolicy access,
-    ILogger<ImagesEndpoints> logger)
+// The build store is optional so that a host composing only the stores (a test host) still serves every route.
+public sealed class ImagesEndpoints(
+    ImageStore store, RegistryClient registry, BuildRecordingStore recordings, RegistryAccessPolicy access,
+    ILogger<ImagesEndpoints> logger, BuildStore? builds = null)
 {
     /// <summary>
     /// PUT /api/images/{nickname}: stores the registration (If-Match optional). While no version exists yet (a new
@@ -51,7 +53,10 @@ public sealed class ImagesEndpoints(ImageStore store, RegistryClient registry, B
             return new ApiResponse(StatusCodes.Status200OK, ImageView.From(stored, versions, null)).WithHeader("ETag", stored.ETag);
         });
 
-    /// <summary>GET /api/images/{nickname}: the registration, its state and versions, newest first; ETag for a later If-Match.</summary>
+    /// <summary>
+    /// GET /api/images/{nickname}: the registration, its state and versions, newest first, and the builds going now with
+    /// the runs waiting for them; ETag for a later If-Match.
+    /// </summary>
     public Task<IResult> GetAsync(string nickname, HttpRequest request) =>
         ApiErrors.HandleAsync(logger, request, async cancellationToken =>
         {
@@ -60,7 +65,12 @@ public sealed class ImagesEndpoints(ImageStore store, RegistryClient registry, B
             if (stored is null) return Problems.ImageNotFound(nickname);
             var versions = await store.GetVersionsAsync(nickname, cancellationToken);
             var run = stored.State == RegistrationState.Pending && stored.CurrentVersion is null ? RegistrationRun(request, stored) : null;
-            return new ApiResponse(StatusCodes.Status200OK, ImageView.From(stored, versions, run)).WithHeader("ETag", stored.ETag);
+            var building = builds is null ? [] : await builds.FindBuildingAsync(nickname, cancellationToken);
+            var view = ImageView.From(stored, versions, run) with
+            {
+                Building = building.Count == 0 ? null : building.Select(BuildingView.From).ToList(),
+            };
+            return new ApiResponse(StatusCodes.Status200OK, view).WithHeader("ETag", stored.ETag);
         });
 
     /// <summary>GET /api/images: every registered image, by nickname.</summary>

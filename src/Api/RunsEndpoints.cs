@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ManagedImages.Builds;
 using ManagedImages.Registration;
 using ManagedImages.Runs;
 using ManagedImages.Storage;
@@ -10,8 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace ManagedImages.Api;
 
 /// <summary>/api/images/{nickname}/runs starts a run; /api/runs/{id} reports any run or registration run.</summary>
-// The clock is optional so that a host composing only the stores (a test host) still serves every route.
-public sealed class RunsEndpoints(ImageStore store, ILogger<RunsEndpoints> logger, TimeProvider? time = null)
+// The clock and build store are optional so that a host composing only the stores (a test host) still serves every route.
+public sealed class RunsEndpoints(ImageStore store, ILogger<RunsEndpoints> logger, TimeProvider? time = null, BuildStore? builds = null)
 {
     /// <summary>
     /// POST /api/images/{nickname}/runs: starts a RunImage orchestration with a new id and answers 202 with its id and
@@ -45,7 +46,10 @@ public sealed class RunsEndpoints(ImageStore store, ILogger<RunsEndpoints> logge
             return new ApiResponse(StatusCodes.Status202Accepted, accepted).WithHeader("Location", accepted.StatusUrl);
         });
 
-    /// <summary>GET /api/runs/{id}: the runtime status, stage, output and failure of a run or registration run.</summary>
+    /// <summary>
+    /// GET /api/runs/{id}: the runtime status, stage, output and failure of a run or registration run, and while it waits
+    /// for a build, that build and the other runs waiting for it.
+    /// </summary>
     public Task<IResult> GetAsync(string id, HttpRequest request, DurableTaskClient durable) =>
         ApiErrors.HandleAsync(logger, request, async cancellationToken =>
         {
@@ -53,8 +57,39 @@ public sealed class RunsEndpoints(ImageStore store, ILogger<RunsEndpoints> logge
             if (string.IsNullOrWhiteSpace(id)) return Problems.RunNotFound(id ?? "");
             var instance = await durable.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
             if (instance is null) return Problems.RunNotFound(id);
-            return new ApiResponse(StatusCodes.Status200OK, View(instance));
+            return new ApiResponse(StatusCodes.Status200OK, View(instance) with { WaitingFor = await WaitingForAsync(instance, cancellationToken) });
         });
+
+    /// <summary>The build whose waiters list this instance, while it is still going; null for a finished instance or one that waits for none.</summary>
+    private async Task<WaitingForView?> WaitingForAsync(OrchestrationMetadata instance, CancellationToken cancellationToken)
+    {
+        if (builds is null || !instance.IsRunning || NicknameOf(instance) is not { } nickname) return null;
+        foreach (var build in await builds.FindBuildingAsync(nickname, cancellationToken))
+        {
+            if (!build.Waiters.Contains(instance.InstanceId, StringComparer.Ordinal)) continue;
+            var others = build.Waiters.Where(w => !string.Equals(w, instance.InstanceId, StringComparison.Ordinal)).ToList();
+            return new WaitingForView(nickname, build.Version, build.Key.Revision, build.Key.BaseDigest, build.StartedAt, others);
+        }
+        return null;
+    }
+
+    private static string? NicknameOf(OrchestrationMetadata instance)
+    {
+        try
+        {
+            var nickname = instance.Name switch
+            {
+                nameof(RunImageOrchestrator) => instance.ReadInputAs<RunImageInput>()?.Nickname,
+                nameof(RegisterImageOrchestrator) => instance.ReadInputAs<RegisterImageInput>()?.Nickname,
+                _ => null,
+            };
+            return string.IsNullOrEmpty(nickname) ? null : nickname;
+        }
+        catch (JsonException)
+        {
+            return null; // an input of another shape: not a run this API started
+        }
+    }
 
     internal static RunStatusView View(OrchestrationMetadata instance)
     {

@@ -64,6 +64,24 @@ public sealed class BuildStore
     }
 
     /// <summary>
+    /// The attempts of <paramref name="nickname"/> still building, oldest first, with the runs and registrations waiting
+    /// for each (what the status routes show). A record left Building by a host that died stays here until a run takes it over.
+    /// </summary>
+    public async Task<IReadOnlyList<BuildRecord>> FindBuildingAsync(string nickname, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nickname);
+        await TableCreation.EnsureAsync(table, cancellationToken);
+        var building = new List<BuildRecord>();
+        var status = nameof(BuildStatus.Building);
+        await foreach (var entity in table.QueryAsync<BuildEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {nickname} and Status eq {status}"), cancellationToken: cancellationToken))
+        {
+            building.Add(entity.ToRecord());
+        }
+        return building.OrderBy(b => b.StartedAt).ThenBy(b => b.Version).ToList();
+    }
+
+    /// <summary>
     /// Adds <paramref name="waiter"/> to the build of <paramref name="key"/>. The first caller creates the record with a
     /// new version number and gets <see cref="StartedOrJoinedBuild.Started"/>: it must run the build. A record that
     /// succeeded is returned as it is (nothing to wait for). A failed attempt, or a success whose version is no longer

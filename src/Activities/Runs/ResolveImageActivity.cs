@@ -1,15 +1,18 @@
+using ManagedImages.Bases;
 using ManagedImages.Builds;
 using ManagedImages.Durable;
 using ManagedImages.Oci;
-using ManagedImages.Registry;
 using ManagedImages.Storage;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
 
 namespace ManagedImages.Runs;
 
-/// <summary>Looks up a nickname's registration, current and pinned versions, and the digest its base tag points to now.</summary>
-public sealed class ResolveImageActivity(ImageStore images, RegistryClient registry, IOptions<BuildOptions> options)
+/// <summary>
+/// Looks up a nickname's registration, current and pinned versions, and its base's latest digest (<see cref="LatestBaseDigests"/>:
+/// the tag's digest now, or the configured override).
+/// </summary>
+public sealed class ResolveImageActivity(ImageStore images, LatestBaseDigests latestBases, IOptions<BuildOptions> options)
     : TaskActivity<string, ResolvedImage>
 {
     public override async Task<ResolvedImage> RunAsync(TaskActivityContext context, string nickname)
@@ -33,7 +36,7 @@ public sealed class ResolveImageActivity(ImageStore images, RegistryClient regis
             throw new PermanentFailureException($"the base of '{nickname}' is not usable: {error}");
         }
 
-        var digest = await registry.ResolveDigestAsync(baseReference, CancellationToken.None)
+        var digest = await latestBases.GetAsync(baseReference, CancellationToken.None)
             ?? throw new PermanentFailureException(
                 $"the base image {baseReference} of '{nickname}' was not found in its registry; push it again or register '{nickname}' on another base");
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using ManagedImages.Bases;
 using ManagedImages.Builds;
 using ManagedImages.Oci;
-using ManagedImages.Registry;
 using ManagedImages.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,12 +13,14 @@ namespace ManagedImages.Upgrades;
 /// <see cref="BasePushOptions.RecentWindow"/> gets the build of its next version on the pushed digest started in the
 /// background (no run waits for it; <see cref="BackgroundUpgrades"/> bounds how many build at once). Every other image
 /// stays lazy. Repeated deliveries start nothing new (one build per nickname, revision and base digest, and an
-/// existing record of it is left as it is); an event whose digest the tag no longer points to is ignored.
+/// existing record of it is left as it is); an event whose digest the tag no longer points to is ignored, and so is a
+/// push of a tag whose latest digest is overridden in configuration. A checked push updates <see cref="LatestBaseDigests"/>
+/// at once, so runs after the event build on the pushed digest even while an older reading is cached.
 /// </summary>
 public sealed partial class BasePushHandler(
     ImageStore images,
     BuildStore builds,
-    RegistryClient registry,
+    LatestBaseDigests latestBases,
     BackgroundUpgrades upgrades,
     IOptions<BasePushOptions> options,
     TimeProvider time,
@@ -37,9 +39,15 @@ public sealed partial class BasePushHandler(
             return Ignored(null, pushed.ToString(), $"{push.Registry}/{push.Repository}:{push.Tag} is not an image reference: {error}");
         var baseTag = BaseTagName.Of(reference.Registry, reference.Repository, reference.TagOrDefault);
 
+        // Runs build on a configured override whatever the tag says: a push of the tag changes nothing they use.
+        if (latestBases.OverrideOf(reference) is { } overridden)
+            return Ignored(baseTag, pushed.ToString(), $"the latest digest of {reference} is set to {overridden} by BaseImages:Overrides, so the push changes nothing");
+
         // Events may come late, twice or out of order: only the digest the tag points to now is worth building on.
-        var current = await registry.ResolveDigestAsync(reference, cancellationToken);
+        var current = await latestBases.ReadRegistryAsync(reference, cancellationToken);
         if (current is null) return Ignored(baseTag, pushed.ToString(), $"{reference} is no longer in its registry");
+        // What the registry said just now is the freshest reading there is: runs from now on see it, cache or not.
+        latestBases.Remember(reference, current.Value);
         if (current.ToString() != pushed.ToString())
             return Ignored(baseTag, pushed.ToString(), $"{reference} points to {current} now, not {pushed}: the event is older than the tag's latest push");
 

@@ -36,6 +36,11 @@ internal static class RunReport
         else if (!status.IsFinished)
         {
             grid.AddTextRow("stage", status.Progress);
+            if (status.WaitingFor is { } build)
+            {
+                grid.AddTextRow("waiting for",
+                    $"the build of v{build.Version} on {build.BaseDigest}, started {ConsoleText.Ago(build.StartedAt)}, with {build.OtherWaitingRuns.Count} other run(s)");
+            }
         }
 
         console.Write(grid);

@@ -64,7 +64,8 @@ internal sealed class World : IAsyncDisposable
     public static IReadOnlyList<string> PrintVersions => ["sh", "-c", "cat /etc/base-version /etc/greeting"];
 
     public static async Task<World> StartAsync(
-        TimeSpan? buildTimeout = null, TimeSpan? checkInterval = null, Action<IServiceCollection>? configure = null)
+        TimeSpan? buildTimeout = null, TimeSpan? checkInterval = null, Action<IServiceCollection>? configure = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         await LocalStack.RequireAllAsync();
         var suffix = UniqueNames.Suffix();
@@ -74,7 +75,7 @@ internal sealed class World : IAsyncDisposable
             ["Storage:TablePrefix"] = tablePrefix,
             ["Builds:Timeout"] = (buildTimeout ?? TimeSpan.FromSeconds(90)).ToString("c"),
             ["Builds:CheckInterval"] = (checkInterval ?? TimeSpan.FromSeconds(2)).ToString("c"),
-        });
+        }.Concat(settings ?? new Dictionary<string, string?>()).ToDictionary());
 
         var host = await DurableTaskTestHost.StartAsync(
             tasks => tasks.AddManagedImagesTasks(),

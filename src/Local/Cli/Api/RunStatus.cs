@@ -13,6 +13,9 @@ public sealed record RunStatus(
     DateTimeOffset CreatedAt,
     DateTimeOffset LastUpdatedAt)
 {
+    /// <summary>The build the run waits for, while it does.</summary>
+    public RunWaitingFor? WaitingFor { get; init; }
+
     public bool IsFinished => RuntimeStatus is "Completed" or "Failed" or "Terminated";
 
     /// <summary>"stage: message" from the custom status, or the runtime status when the run reports none yet.</summary>
@@ -37,6 +40,9 @@ public sealed record RunStatus(
 }
 
 public sealed record RunFailure(string Message, string? Type);
+
+/// <summary>The build a run waits for, and the other runs waiting for it.</summary>
+public sealed record RunWaitingFor(int Version, string BaseDigest, DateTimeOffset StartedAt, IReadOnlyList<string> OtherWaitingRuns);
 
 /// <summary>The output of a finished run (RunImageOrchestrator).</summary>
 public sealed record RunResult(
