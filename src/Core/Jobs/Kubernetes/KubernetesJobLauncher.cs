@@ -71,10 +71,11 @@ public sealed partial class KubernetesJobLauncher(
             throw new ArgumentException(error, nameof(jobName));
         }
 
-        var job = await ReadJobAsync(jobName, cancellationToken) ?? throw NotFound(jobName);
+        // List, then watch from the list's resource version: the informer pattern, which also recovers from 410 Gone.
+        var (found, resourceVersion) = await ListJobAsync(jobName, cancellationToken);
+        var job = found ?? throw NotFound(jobName);
         EnsureOurs(jobName, job, runId: null);
 
-        var resourceVersion = job.Metadata.ResourceVersion;
         var failures = 0;
         while (Outcome(job) is null)
         {
@@ -121,10 +122,10 @@ public sealed partial class KubernetesJobLauncher(
 
             if (gone || watchError is KubernetesException { Status.Code: (int)HttpStatusCode.Gone })
             {
-                // The resource version is older than the server keeps: read the Job again and watch from there.
+                // The resource version is older than the server keeps: list again and watch from there.
                 LogWatchExpired(jobName, resourceVersion);
-                job = await ReadJobAsync(jobName, cancellationToken) ?? throw NotFound(jobName);
-                resourceVersion = job.Metadata.ResourceVersion;
+                (found, resourceVersion) = await ListJobAsync(jobName, cancellationToken);
+                job = found ?? throw NotFound(jobName);
                 continue;
             }
 
@@ -225,6 +226,14 @@ public sealed partial class KubernetesJobLauncher(
         var all = text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         if (all.Count > 0 && all[^1].Length == 0) all.RemoveAt(all.Count - 1);
         return all.Count > lines ? all[^lines..] : all;
+    }
+
+    /// <summary>The Job of that name (or null) and the resource version of the list, to watch from.</summary>
+    private async Task<(V1Job? Job, string ResourceVersion)> ListJobAsync(string jobName, CancellationToken cancellationToken)
+    {
+        var list = await client.BatchV1.ListNamespacedJobAsync(
+            Namespace, fieldSelector: $"metadata.name={jobName}", cancellationToken: cancellationToken);
+        return (list.Items.FirstOrDefault(j => j.Metadata?.Name == jobName), list.Metadata.ResourceVersion);
     }
 
     private async Task<V1Job?> ReadJobAsync(string jobName, CancellationToken cancellationToken)
