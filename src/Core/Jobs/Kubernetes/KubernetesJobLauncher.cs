@@ -112,6 +112,14 @@ public sealed partial class KubernetesJobLauncher(
             {
                 gone = true;
             }
+            catch (HttpOperationException e) when ((int)e.Response.StatusCode is >= 400 and < 500 &&
+                                                   e.Response.StatusCode != HttpStatusCode.TooManyRequests)
+            {
+                // Refused (401, 403, 404 of the namespace...): asking again will not help.
+                throw new InvalidOperationException(
+                    $"The Kubernetes API at {configuration.Host} refused to watch Job '{jobName}' in namespace " +
+                    $"'{Namespace}' ({(int)e.Response.StatusCode}): {StatusMessage(e)}", e);
+            }
             catch (Exception e) when (e is IOException or HttpRequestException or HttpOperationException &&
                                       !cancellationToken.IsCancellationRequested)
             {

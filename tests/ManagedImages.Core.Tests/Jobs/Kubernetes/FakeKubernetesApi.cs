@@ -49,6 +49,9 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     /// <summary>The next this many watches are cut (the connection aborted) after sending one event.</summary>
     public int WatchesToDrop { get; set; }
 
+    /// <summary>The next this many watches end (the response completes) after sending one event, before the Job ends.</summary>
+    public int WatchesToClose { get; set; }
+
     /// <summary>The next this many watches answer with an ERROR event: 410 Gone, the resourceVersion is too old.</summary>
     public int WatchesToExpire { get; set; }
 
@@ -363,14 +366,15 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         var name = FieldSelectorName(context);
         var from = long.Parse(context.Request.Query["resourceVersion"].ToString() is { Length: > 0 } rv ? rv : "0", CultureInfo.InvariantCulture);
         var timeout = int.TryParse(context.Request.Query["timeoutSeconds"], out var seconds) ? seconds : 1800;
-        bool drop, expire;
+        bool drop, close, expire;
         lock (_gate)
         {
             _watches++;
             _watchStarted.TrySetResult();
             _watchStarted = NewSignal();
             drop = WatchesToDrop > 0 && WatchesToDrop-- > 0;
-            expire = !drop && WatchesToExpire > 0 && WatchesToExpire-- > 0;
+            close = !drop && WatchesToClose > 0 && WatchesToClose-- > 0;
+            expire = !drop && !close && WatchesToExpire > 0 && WatchesToExpire-- > 0;
             if (expire) Next(); // Time moved on: a fresh list returns a newer resourceVersion.
         }
 
@@ -410,6 +414,8 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
                         context.Abort();
                         return;
                     }
+
+                    if (close) return;
                 }
 
                 await changed.WaitAsync(deadline.Token);
@@ -537,7 +543,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
 
     private static readonly JsonSerializerOptions JsonOptions = new();
 
-    private static readonly TimeSpan DropDelay = TimeSpan.FromSeconds(1.5);
+    private static readonly TimeSpan DropDelay = TimeSpan.FromMilliseconds(200);
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

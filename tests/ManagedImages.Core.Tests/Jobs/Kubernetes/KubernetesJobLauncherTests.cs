@@ -4,6 +4,7 @@ using ManagedImages.Jobs;
 using ManagedImages.Jobs.Kubernetes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace ManagedImages.Core.Tests.Jobs.Kubernetes;
@@ -210,12 +211,12 @@ public sealed class KubernetesJobLauncherTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_watch_the_server_drops_is_resumed_from_the_last_resource_version_it_delivered()
+    public async Task A_watch_the_server_closes_before_the_Job_ends_is_resumed_from_the_last_resource_version_it_delivered()
     {
         var launcher = Launcher();
-        var request = Request("run-dropped");
+        var request = Request("run-closed");
         await launcher.LaunchAsync(request, Cancel());
-        _api.WatchesToDrop = 1;
+        _api.WatchesToClose = 1;
 
         var waiting = launcher.WaitAsync(request.JobName, Cancel());
         await _api.WaitForWatchesAsync(1, Timeout);
@@ -223,11 +224,31 @@ public sealed class KubernetesJobLauncherTests : IAsyncLifetime
         var result = await waiting.WaitAsync(Timeout);
 
         Assert.Equal((0, "resumed"), (result.ExitCode, Assert.Single(result.LogTail)));
-        var watches = _api.Watches.Select(w => QueryValue(w.Query, "resourceVersion")).ToList();
+        var watches = _api.Watches.Select(w => long.Parse(QueryValue(w.Query, "resourceVersion"))).ToList();
         Assert.Equal(2, watches.Count);
-        // The first watch delivered the Job's first update (active) before it broke: the second starts after it.
-        Assert.Equal(long.Parse(watches[0]) + 1, long.Parse(watches[1]));
+        // The first watch delivered the Job's first update (active) before it ended: the second starts after it.
+        Assert.Equal(watches[0] + 1, watches[1]);
         Assert.All(_api.Watches, w => Assert.Contains(Uri.EscapeDataString($"metadata.name={request.JobName}"), w.Query, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_watch_whose_connection_is_cut_mid_way_is_resumed_and_the_Job_still_reported()
+    {
+        var launcher = Launcher();
+        var request = Request("run-cut");
+        await launcher.LaunchAsync(request, Cancel());
+        _api.WatchesToDrop = 1;
+
+        var waiting = launcher.WaitAsync(request.JobName, Cancel());
+        await _api.WaitForWatchesAsync(1, Timeout);
+        _api.Run(Namespace, request.JobName, exitCode: 4, log: "cut\n");
+        var result = await waiting.WaitAsync(Timeout);
+
+        Assert.Equal((4, "cut"), (result.ExitCode, Assert.Single(result.LogTail)));
+        var watches = _api.Watches.Select(w => long.Parse(QueryValue(w.Query, "resourceVersion"))).ToList();
+        Assert.Equal(2, watches.Count);
+        // A reset connection may lose the event in flight: the resumed watch starts from the last one the client read.
+        Assert.InRange(watches[1], watches[0], watches[0] + 1);
     }
 
     [Fact]
@@ -249,6 +270,28 @@ public sealed class KubernetesJobLauncherTests : IAsyncLifetime
         Assert.Equal(["list", "watch", "list", "watch"], calls);
         var watches = _api.Watches.Select(w => long.Parse(QueryValue(w.Query, "resourceVersion"))).ToList();
         Assert.True(watches[1] > watches[0], $"the second watch starts from {watches[1]}, not after the expired {watches[0]}");
+    }
+
+    [Fact]
+    public async Task A_job_that_outlives_the_clients_HTTP_timeout_is_still_watched_to_its_end()
+    {
+        var request = Request("run-long");
+        await Launcher().LaunchAsync(request, Cancel());
+        // Each API call of the client is cancelled after HttpClientTimeout (100 s by default): a watch must not be.
+        var configuration = KubernetesClientConfiguration.BuildConfigFromConfigFile(_kubeconfig);
+        configuration.HttpClientTimeout = TimeSpan.FromSeconds(2);
+        using var client = new k8s.Kubernetes(configuration);
+        var launcher = new KubernetesJobLauncher(
+            client, configuration, Options.Create(new KubernetesOptions()), NullLogger<KubernetesJobLauncher>.Instance);
+
+        var waiting = launcher.WaitAsync(request.JobName, Cancel());
+        await _api.WaitForWatchesAsync(1, Timeout);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        _api.Run(Namespace, request.JobName, exitCode: 0, log: "slow\n");
+        var result = await waiting.WaitAsync(Timeout);
+
+        Assert.Equal((0, "slow"), (result.ExitCode, Assert.Single(result.LogTail)));
+        Assert.Single(_api.Watches);
     }
 
     [Fact]
