@@ -81,6 +81,7 @@ public sealed partial class KubernetesJobLauncher(
         {
             Exception? watchError = null;
             var gone = false;
+            var delivered = false;
             try
             {
                 var events = client.BatchV1.WatchListNamespacedJobAsync(
@@ -95,6 +96,7 @@ public sealed partial class KubernetesJobLauncher(
                 {
                     resourceVersion = item.Metadata?.ResourceVersion ?? resourceVersion;
                     failures = 0;
+                    delivered = true;
                     if (type == WatchEventType.Deleted)
                     {
                         throw new JobNotFoundException(
@@ -134,6 +136,7 @@ public sealed partial class KubernetesJobLauncher(
                 LogWatchExpired(jobName, resourceVersion);
                 (found, resourceVersion) = await ListJobAsync(jobName, cancellationToken);
                 job = found ?? throw NotFound(jobName);
+                EnsureOurs(jobName, job, runId: null);
                 continue;
             }
 
@@ -149,8 +152,14 @@ public sealed partial class KubernetesJobLauncher(
                 LogWatchFailed(jobName, resourceVersion, Describe(watchError));
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * failures), cancellationToken);
             }
+            else if (!delivered)
+            {
+                // The server closed the watch with nothing new (its timeout, a proxy cutting idle streams): resume
+                // where it stopped, without hammering a server that closes at once.
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
 
-            // Otherwise the server closed the watch (its timeout, a restart, a proxy): resume where it stopped.
+            // Otherwise the server closed the watch after some events (a restart, a proxy): resume where it stopped.
         }
 
         return await ResultAsync(job, Outcome(job)!.Value, cancellationToken);
