@@ -2,6 +2,7 @@ using ManagedImages.Bases;
 using ManagedImages.Builders;
 using ManagedImages.Builds;
 using ManagedImages.Jobs;
+using ManagedImages.Jobs.Kubernetes;
 using ManagedImages.Layers;
 using ManagedImages.Registry;
 using ManagedImages.Storage;
@@ -18,15 +19,21 @@ public static class ManagedImagesServiceCollectionExtensions
 {
     public const string JobLauncherKey = "Jobs:Launcher";
 
+    public const string DockerLauncher = "Docker";
+
+    public const string KubernetesLauncher = "Kubernetes";
+
     /// <summary>
     /// Everything the orchestrations and activities use: the image store, the registry client, the latest base digests
     /// (<c>BaseImages</c>), the layer builder, the
-    /// job launcher chosen by <c>Jobs:Launcher</c> ("Docker", the default and only choice so far), <see cref="BuildOptions"/>
+    /// job launcher chosen by <c>Jobs:Launcher</c> ("Docker" or "Kubernetes"; <paramref name="defaultJobLauncher"/> when unset),
+    /// <see cref="BuildOptions"/>
     /// from "Builds", the build records, runner and completion, the ACR push notifications that complete builds too, and the
     /// base-push handler that warms recently run images (<c>BasePush</c>).
     /// The host registers the <c>DurableTaskClient</c> that completions raise their events through.
     /// </summary>
-    public static IServiceCollection AddManagedImages(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddManagedImages(
+        this IServiceCollection services, IConfiguration configuration, string defaultJobLauncher = DockerLauncher)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddImageStore(configuration);
@@ -34,7 +41,7 @@ public static class ManagedImagesServiceCollectionExtensions
         // Runs, registrations, plans and base pushes read a base tag's latest digest through one service (BaseImages).
         services.AddLatestBaseDigests(configuration);
         services.AddLayerBuilder(configuration);
-        AddJobLauncher(services, configuration);
+        AddJobLauncher(services, configuration, defaultJobLauncher);
         // Replaces the layer builder as the IImageBuilder: rebases still go to it, package builds to Builds:PackageBuilder.
         services.AddPackageBuilders(configuration);
 
@@ -56,15 +63,24 @@ public static class ManagedImagesServiceCollectionExtensions
         return services;
     }
 
-    private static void AddJobLauncher(IServiceCollection services, IConfiguration configuration)
+    private static void AddJobLauncher(IServiceCollection services, IConfiguration configuration, string defaultJobLauncher)
     {
         var launcher = configuration[JobLauncherKey];
-        if (string.IsNullOrWhiteSpace(launcher) || string.Equals(launcher, "Docker", StringComparison.OrdinalIgnoreCase))
+        if (string.IsNullOrWhiteSpace(launcher)) launcher = defaultJobLauncher;
+        if (string.Equals(launcher, DockerLauncher, StringComparison.OrdinalIgnoreCase))
         {
             services.AddDockerJobLauncher(configuration);
             return;
         }
+
+        if (string.Equals(launcher, KubernetesLauncher, StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddKubernetesJobLauncher(configuration);
+            return;
+        }
+
         throw new InvalidOperationException(
-            $"{JobLauncherKey} is '{launcher}', which is not a job launcher; use \"Docker\" (the only one so far)");
+            $"{JobLauncherKey} is '{launcher}', which is not a job launcher; use \"{DockerLauncher}\" (a Docker engine) " +
+            $"or \"{KubernetesLauncher}\" (Jobs on a Kubernetes cluster, section Kubernetes)");
     }
 }

@@ -1,4 +1,6 @@
 using ManagedImages.Builds;
+using ManagedImages.Jobs;
+using ManagedImages.Jobs.Kubernetes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -42,12 +44,43 @@ public sealed class ManagedImagesServicesTests
     }
 
     [Fact]
-    public void A_job_launcher_other_than_Docker_is_refused_naming_the_setting_and_the_choice()
+    public void A_job_launcher_other_than_Docker_or_Kubernetes_is_refused_naming_the_setting_and_the_choices()
     {
         var error = Assert.Throws<InvalidOperationException>(() =>
-            new ServiceCollection().AddManagedImages(Configuration(new() { ["Jobs:Launcher"] = "Kubernetes" })));
+            new ServiceCollection().AddManagedImages(Configuration(new() { ["Jobs:Launcher"] = "Nomad" })));
 
-        Assert.Equal("Jobs:Launcher is 'Kubernetes', which is not a job launcher; use \"Docker\" (the only one so far)", error.Message);
+        Assert.Equal(
+            "Jobs:Launcher is 'Nomad', which is not a job launcher; use \"Docker\" (a Docker engine) or \"Kubernetes\" " +
+            "(Jobs on a Kubernetes cluster, section Kubernetes)", error.Message);
+    }
+
+    [Theory]
+    [InlineData(null, typeof(DockerJobLauncher))]
+    [InlineData("Docker", typeof(DockerJobLauncher))]
+    [InlineData("kubernetes", typeof(KubernetesJobLauncher))]
+    public void Jobs_Launcher_chooses_the_job_launcher(string? launcher, Type expected)
+    {
+        var kubeconfig = Path.Combine(Path.GetTempPath(), $"kubeconfig-{Guid.NewGuid():N}");
+        File.WriteAllText(kubeconfig, """
+            apiVersion: v1
+            kind: Config
+            clusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]
+            users: [{name: u, user: {token: t}}]
+            contexts: [{name: x, context: {cluster: c, user: u, namespace: jobs}}]
+            current-context: x
+            """);
+        try
+        {
+            using var services = new ServiceCollection().AddLogging()
+                .AddManagedImages(Configuration(new() { ["Jobs:Launcher"] = launcher, ["Kubernetes:KubeConfigPath"] = kubeconfig }))
+                .BuildServiceProvider();
+
+            Assert.IsType(expected, services.GetRequiredService<IJobLauncher>());
+        }
+        finally
+        {
+            File.Delete(kubeconfig);
+        }
     }
 
     [Theory]

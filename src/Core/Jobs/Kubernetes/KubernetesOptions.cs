@@ -1,0 +1,61 @@
+namespace ManagedImages.Jobs.Kubernetes;
+
+/// <summary>How jobs run as Kubernetes Jobs (section <c>Kubernetes</c>).</summary>
+public sealed class KubernetesOptions
+{
+    public const string Section = "Kubernetes";
+
+    /// <summary>
+    /// How the launcher reaches the API server: <see cref="KubernetesAuthentication.InCluster"/> (the pod's service
+    /// account) or <see cref="KubernetesAuthentication.KubeConfig"/> (a kubeconfig file).
+    /// </summary>
+    public KubernetesAuthentication Authentication { get; set; } = KubernetesAuthentication.KubeConfig;
+
+    /// <summary>The kubeconfig file; empty means <c>KUBECONFIG</c>, else <c>~/.kube/config</c>.</summary>
+    public string KubeConfigPath { get; set; } = "";
+
+    /// <summary>The kubeconfig context; empty means its current context.</summary>
+    public string Context { get; set; } = "";
+
+    /// <summary>Where jobs run; empty means the kubeconfig context's or the pod's namespace, else <c>default</c>.</summary>
+    public string Namespace { get; set; } = "";
+
+    /// <summary>What each job's container requests (the scheduler reserves it).</summary>
+    public KubernetesResources Requests { get; set; } = new() { Cpu = "100m", Memory = "128Mi" };
+
+    /// <summary>What each job's container may use at most; an empty value sets no limit.</summary>
+    public KubernetesResources Limits { get; set; } = new() { Cpu = "", Memory = "512Mi" };
+
+    /// <summary>
+    /// How many times a failed pod is retried. 0 by default: a run is the user's program, which may not be safe to
+    /// repeat, and its exit code is the answer.
+    /// </summary>
+    public int BackoffLimit { get; set; }
+
+    /// <summary>How long a finished Job stays (for its status and log) before Kubernetes deletes it.</summary>
+    public int TtlSecondsAfterFinished { get; set; } = 24 * 60 * 60;
+
+    /// <summary>A job running longer than this is stopped and fails; null sets no deadline.</summary>
+    public long? ActiveDeadlineSeconds { get; set; }
+
+    /// <summary>The service account job pods run as; empty means the namespace's default one.</summary>
+    public string ServiceAccount { get; set; } = "";
+
+    /// <summary>
+    /// Mount the service account's API token into job pods. Off by default: jobs run users' images, which have no
+    /// business calling the API server.
+    /// </summary>
+    public bool AutomountServiceAccountToken { get; set; }
+
+    /// <summary>Secrets of type dockerconfigjson used to pull job images (none when the kubelet identity may pull).</summary>
+    public IList<string> ImagePullSecrets { get; } = [];
+
+    /// <summary>How many of the last log lines of a finished job's pod are reported.</summary>
+    public int LogTailLines { get; set; } = 20;
+
+    /// <summary>
+    /// How many times in a row the Job watch may fail (connection lost, server error) before waiting gives up;
+    /// a watch the server closes normally is resumed without counting.
+    /// </summary>
+    public int WatchFailures { get; set; } = 5;
+}
