@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ManagedImages.Api.Access;
 using ManagedImages.Registry;
 using ManagedImages.Storage;
 using Microsoft.AspNetCore.Http;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace ManagedImages.Api;
 
 /// <summary>
-/// Runs a handler and turns the exceptions a user can act on into problems (409 for a concurrent change, 502 when the
+/// Checks the caller (<see cref="ApiAccess"/>), runs a handler and turns the exceptions a user can act on into problems (409 for a concurrent change, 502 when the
 /// registry refuses); anything else is logged in full and answered with a 500 that names only a trace id.
 /// </summary>
 internal static class ApiErrors
@@ -17,6 +18,8 @@ internal static class ApiErrors
         var cancellationToken = request.HttpContext.RequestAborted;
         try
         {
+            // Every route's access rule first, before anything is read: one check for both hosts (ApiAccessRules).
+            if (ApiAccess.Check(request) is { } refused) return refused;
             return await handler(cancellationToken);
         }
         catch (ConcurrencyConflictException e)

@@ -19,6 +19,8 @@ public static class Problems
     public const string ConflictType = TypePrefix + "conflict";
     public const string RegistryFailedType = TypePrefix + "registry-failed";
     public const string UnexpectedType = TypePrefix + "unexpected";
+    public const string UnauthenticatedType = TypePrefix + "unauthenticated";
+    public const string ForbiddenType = TypePrefix + "forbidden";
 
     /// <summary>400 listing every field at fault; the detail repeats the first few so a terminal shows them.</summary>
     public static ApiResponse Invalid(IReadOnlyList<ValidationError> errors)
@@ -71,6 +73,15 @@ public static class Problems
 
     public static ApiResponse RegistryFailed(string detail) =>
         Create(new ProblemBody(RegistryFailedType, "The registry refused the request", StatusCodes.Status502BadGateway, detail));
+
+    /// <summary>401: no or unknown credentials; the detail says what to send, <paramref name="challenge"/> is the WWW-Authenticate value.</summary>
+    public static ApiResponse Unauthenticated(string detail, string challenge) =>
+        Create(new ProblemBody(UnauthenticatedType, "Who is calling is not known", StatusCodes.Status401Unauthorized, detail))
+            .WithHeader("WWW-Authenticate", challenge);
+
+    /// <summary>403: a known caller without the role the route needs; the detail names it.</summary>
+    public static ApiResponse Forbidden(string detail) =>
+        Create(new ProblemBody(ForbiddenType, "The caller's role does not allow this", StatusCodes.Status403Forbidden, detail));
 
     /// <summary>500 that tells nothing about the failure itself, only where an operator finds it.</summary>
     public static ApiResponse Unexpected(string traceId) =>

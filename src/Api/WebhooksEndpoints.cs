@@ -36,7 +36,7 @@ public sealed class WebhooksEndpoints(
     public Task<IResult> AcrPushAsync(HttpRequest request) =>
         ApiErrors.HandleAsync(logger, request, async cancellationToken =>
         {
-            // Authenticating the caller (ACR) is issue 6; until then this route is guarded only as the host guards every route.
+            // The sender proved the webhook secret before this runs (ApiAccess, rule AcrWebhook).
             using var body = await RequestBody.ReadBoundedAsync(request, MaxEventBytes, cancellationToken);
             if (body is null) return Problems.BodyTooLarge(MaxEventBytes, "an ACR push event is a small JSON object {action, target: {repository, tag, digest}, ...}");
 
@@ -63,7 +63,7 @@ public sealed class WebhooksEndpoints(
     public Task<IResult> EventGridAsync(HttpRequest request) =>
         ApiErrors.HandleAsync(logger, request, async cancellationToken =>
         {
-            // Authenticating the caller (Event Grid) is issue 6; until then this route is guarded only as the host guards every route.
+            // The sender proved the webhook secret before this runs (ApiAccess, rule EventGridWebhook), the validation handshake too.
             using var body = await RequestBody.ReadBoundedAsync(request, MaxEventGridBytes, cancellationToken);
             if (body is null) return Problems.BodyTooLarge(MaxEventGridBytes, "an Event Grid delivery is a JSON array of events [{id, eventType, subject, data, ...}]");
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using ManagedImages.Api;
 using ManagedImages.Functions.Tests.Support;
+using Microsoft.Extensions.Configuration;
 using ManagedImages.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -25,8 +26,12 @@ public sealed class MapManagedImagesApiTests(ApiFixture fixture) : IClassFixture
     private WebApplication? app;
     private Uri? address;
 
-    private HttpClient NewClient() =>
-        new() { BaseAddress = address ?? throw new InvalidOperationException("not started"), Timeout = TimeSpan.FromSeconds(60) };
+    private HttpClient NewClient()
+    {
+        var http = new HttpClient { BaseAddress = address ?? throw new InvalidOperationException("not started"), Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Add("X-MS-CLIENT-PRINCIPAL", Principals.Admin);
+        return http;
+    }
 
     public async Task InitializeAsync()
     {
@@ -38,6 +43,8 @@ public sealed class MapManagedImagesApiTests(ApiFixture fixture) : IClassFixture
         builder.Services.AddSingleton(fixture.Services.GetRequiredService<ManagedImages.Registry.RegistryAccessPolicy>());
         builder.Services.AddSingleton(fixture.Services.GetRequiredService<ManagedImages.Builds.BuildRecordingStore>());
         builder.Services.AddSingleton<DurableTaskClient>(DurableClients.Create().Object);
+        builder.Configuration.AddInMemoryCollection(TestAccess.Settings);
+        builder.Services.AddAppServiceAccess(builder.Configuration);
         app = builder.Build();
         app.MapManagedImagesApi();
         await app.StartAsync();

@@ -102,7 +102,8 @@ public sealed class HostProcess : IAsyncDisposable
             try
             {
                 using HttpResponseMessage response = await http.GetAsync("api/images");
-                if (response.IsSuccessStatusCode)
+                // A host with API keys answers a keyless request 401: it is up all the same.
+                if (response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
                 {
                     return;
                 }

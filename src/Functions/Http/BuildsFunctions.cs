@@ -9,20 +9,20 @@ public sealed class BuildsFunctions(BuildsEndpoints builds)
 {
     [Function("GetPlan")]
     public Task<IResult> Plan(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "images/{nickname}/plan")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "images/{nickname}/plan")] HttpRequest request,
         string nickname) =>
         builds.PlanAsync(nickname, request);
 
     [Function("GetBuildLog")]
     public Task<IResult> Log(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "images/{nickname}/versions/{version}/log")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "images/{nickname}/versions/{version}/log")] HttpRequest request,
         string nickname,
         string version) =>
         builds.LogAsync(nickname, version, request);
 
     [Function("GetBuildPackages")]
     public Task<IResult> Packages(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "images/{nickname}/versions/{version}/packages")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "images/{nickname}/versions/{version}/packages")] HttpRequest request,
         string nickname,
         string version) =>
         builds.PackagesAsync(nickname, version, request);

@@ -10,25 +10,25 @@ public sealed class ImagesFunctions(ImagesEndpoints images)
 {
     [Function("ListImages")]
     public Task<IResult> List(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "images")] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "images")] HttpRequest request) =>
         images.ListAsync(request);
 
     [Function("PutImage")]
     public Task<IResult> Put(
-        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "images/{nickname}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "images/{nickname}")] HttpRequest request,
         string nickname,
         [DurableClient] DurableTaskClient durable) =>
         images.PutAsync(nickname, request, durable);
 
     [Function("GetImage")]
     public Task<IResult> Get(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "images/{nickname}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "images/{nickname}")] HttpRequest request,
         string nickname) =>
         images.GetAsync(nickname, request);
 
     [Function("DeleteImage")]
     public Task<IResult> Delete(
-        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "images/{nickname}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "images/{nickname}")] HttpRequest request,
         string nickname) =>
         images.DeleteAsync(nickname, request);
 }

@@ -10,14 +10,14 @@ public sealed class RunsFunctions(RunsEndpoints runs)
 {
     [Function("StartRun")]
     public Task<IResult> Start(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "images/{nickname}/runs")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "images/{nickname}/runs")] HttpRequest request,
         string nickname,
         [DurableClient] DurableTaskClient durable) =>
         runs.StartAsync(nickname, request, durable, accepted => WithDurableLinks(durable, accepted));
 
     [Function("GetRun")]
     public Task<IResult> Get(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "runs/{id}")] HttpRequest request,
         string id,
         [DurableClient] DurableTaskClient durable) =>
         runs.GetAsync(id, request, durable);

@@ -9,25 +9,25 @@ public sealed class VersionsFunctions(VersionsEndpoints versions)
 {
     [Function("ListVersions")]
     public Task<IResult> List(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "images/{nickname}/versions")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "images/{nickname}/versions")] HttpRequest request,
         string nickname) =>
         versions.ListAsync(nickname, request);
 
     [Function("PinVersion")]
     public Task<IResult> Pin(
-        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "images/{nickname}/pin")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "images/{nickname}/pin")] HttpRequest request,
         string nickname) =>
         versions.PinAsync(nickname, request);
 
     [Function("UnpinVersion")]
     public Task<IResult> Unpin(
-        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "images/{nickname}/pin")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "images/{nickname}/pin")] HttpRequest request,
         string nickname) =>
         versions.UnpinAsync(nickname, request);
 
     [Function("RollBackVersion")]
     public Task<IResult> RollBack(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "images/{nickname}/rollback")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "images/{nickname}/rollback")] HttpRequest request,
         string nickname) =>
         versions.RollBackAsync(nickname, request);
 }

@@ -15,7 +15,7 @@ public sealed class WebhooksFunctions(WebhooksEndpoints webhooks, BoundDurableCl
     /// </summary>
     [Function("AcrPushWebhook")]
     public Task<IResult> AcrPush(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "webhooks/acr")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/acr")] HttpRequest request,
         [DurableClient] DurableTaskClient durable)
     {
         bound.Remember(durable);
@@ -25,7 +25,7 @@ public sealed class WebhooksFunctions(WebhooksEndpoints webhooks, BoundDurableCl
     /// <summary>Event Grid may deliver the pushes of builders' working tags too, so this binds a client as the ACR webhook does.</summary>
     [Function("EventGridWebhook")]
     public Task<IResult> EventGrid(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "webhooks/eventgrid")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/eventgrid")] HttpRequest request,
         [DurableClient] DurableTaskClient durable)
     {
         bound.Remember(durable);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ManagedImages.Local.Access;
 using ManagedImages.Local.Cli.Commands;
 using Spectre.Console;
 
@@ -30,6 +31,8 @@ public static class CliApp
         CliContext cli = new(console, error);
         RootCommand root = Create(cli);
         root.Description = "Managed Images on one machine: keeps custom images up to date with their base, lazily, on use";
+        Option<string> apiKey = CommonOptions.ApiKey();
+        root.Add(apiKey);
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -43,6 +46,7 @@ public static class CliApp
             return ExitCodes.Usage;
         }
 
+        cli.ApiKey = parse.GetValue(apiKey) is { Length: > 0 } key ? key : Environment.GetEnvironmentVariable(ApiKeyOptions.EnvironmentVariable);
         return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }
 }

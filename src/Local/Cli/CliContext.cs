@@ -10,6 +10,9 @@ public sealed class CliContext(IAnsiConsole console, TextWriter error)
 
     public TextWriter Error { get; } = error;
 
+    /// <summary>The API key client commands send: <c>--api-key</c>, else <c>MANAGEDIMAGES_API_KEY</c>; none for an open host.</summary>
+    public string? ApiKey { get; set; }
+
     public int Fail(string message)
     {
         Error.WriteLine($"error: {message}");
@@ -25,7 +28,7 @@ public sealed class CliContext(IAnsiConsole console, TextWriter error)
     /// <summary>Runs a client command against the server at <paramref name="server"/>, turning the usual failures into messages and exit codes.</summary>
     public async Task<int> CallAsync(Uri server, Func<ApiClient, Task<int>> command)
     {
-        using ApiClient client = new(server);
+        using ApiClient client = new(server, ApiKey);
         try
         {
             return await command(client);

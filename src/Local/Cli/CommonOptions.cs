@@ -24,5 +24,12 @@ internal static class CommonOptions
         },
     };
 
+    /// <summary>The key client commands send (every command takes it); a server without Auth:ApiKeys needs none.</summary>
+    public static Option<string> ApiKey() => new("--api-key")
+    {
+        Description = $"The API key to send (default: ${Access.ApiKeyOptions.EnvironmentVariable}); a server with no keys configured needs none",
+        Recursive = true,
+    };
+
     public static Argument<string> Nickname() => new("nickname") { Description = "The custom image's nickname" };
 }

@@ -50,7 +50,8 @@ internal static class DemoCommand
         await using (app)
         {
             Uri server = LocalHost.ApiUrl(app);
-            using ApiClient api = new(server);
+            // A host with Auth:ApiKeys needs an admin key; the default host (no keys) is open to this machine.
+            using ApiClient api = new(server, cli.ApiKey);
             await using ServiceProvider services = RegistryServices(app.Configuration);
             string registryHost = Environment.GetEnvironmentVariable("MANAGEDIMAGES_REGISTRY") is { Length: > 0 } r ? r : "127.0.0.1:5000";
             DemoScenario scenario = new(cli, api, services.GetRequiredService<RegistryClient>(), ImageReference.Parse($"{registryHost}/demo/base:latest"));

@@ -1,5 +1,7 @@
 using System.Net;
 using ManagedImages.Api;
+using ManagedImages.Api.Access;
+using ManagedImages.Local.Access;
 using ManagedImages.Local.Durable;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -34,6 +36,13 @@ public static class LocalHost
 
         // The orchestrations' services; their build completions reach waiting runs through the DurableTaskClient below.
         builder.Services.AddManagedImages(builder.Configuration);
+
+        // Who may call the API: API keys from Auth:ApiKeys, checked now so a bad entry stops the host with the field's name.
+        builder.Services.Configure<ApiKeyOptions>(builder.Configuration.GetSection(ApiKeyOptions.Section));
+        ApiKeyOptions keys = new();
+        builder.Configuration.GetSection(ApiKeyOptions.Section).Bind(keys);
+        _ = ApiKeyAuthenticator.Read(keys);
+        builder.Services.AddApiAccess<ApiKeyAuthenticator>(builder.Configuration);
         SidecarEndpoint sidecar = builder.Services.AddLocalDurable(builder.Configuration, tasks => tasks.AddManagedImagesTasks());
 
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -45,6 +54,12 @@ public static class LocalHost
         WebApplication app = builder.Build();
         app.MapLocalDurableSidecar();
         app.MapManagedImagesApi();
+        if (keys.ApiKeys.Count == 0)
+        {
+            app.Logger.LogWarning(
+                "No API keys are configured (Auth:ApiKeys): the HTTP API accepts every caller on this machine as an admin, and no other caller");
+        }
+
         return app;
     }
 

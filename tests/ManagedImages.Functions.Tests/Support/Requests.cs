@@ -9,9 +9,23 @@ namespace ManagedImages.Functions.Tests.Support;
 /// <summary>ASP.NET Core requests as the Functions host hands them to a trigger, and what a result writes back.</summary>
 internal static class Requests
 {
+    /// <summary>
+    /// A request with an admin's App Service principal and the test webhook secret (<see cref="TestAccess"/>), so a
+    /// test of a route's behaviour passes the access check; <see cref="Anonymous"/> makes one without credentials.
+    /// </summary>
     public static HttpRequest Create(string method, string path, string? body = null, IServiceProvider? services = null)
     {
-        var context = new DefaultHttpContext { RequestServices = services ?? new ServiceCollection().BuildServiceProvider() };
+        var request = Anonymous(method, path, body, services);
+        request.Headers["X-MS-CLIENT-PRINCIPAL"] = Principals.Admin;
+        request.Headers["X-ManagedImages-Webhook-Key"] = TestAccess.AcrSecret;
+        if (path.EndsWith("/eventgrid", StringComparison.Ordinal)) request.Headers["X-ManagedImages-Webhook-Key"] = TestAccess.EventGridSecret;
+        return request;
+    }
+
+    /// <summary>A request with no credentials, served by <paramref name="services"/> (default: <see cref="TestAccess.Services"/>).</summary>
+    public static HttpRequest Anonymous(string method, string path, string? body = null, IServiceProvider? services = null)
+    {
+        var context = new DefaultHttpContext { RequestServices = services ?? TestAccess.Services };
         context.Request.Method = method;
         context.Request.Scheme = "https";
         context.Request.Host = new HostString("images.example.test");

@@ -5,6 +5,7 @@ using ManagedImages.Oci;
 using ManagedImages.Registry;
 using ManagedImages.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ManagedImages.IntegrationTests.Registry;
 
@@ -19,9 +20,10 @@ public sealed class BasicAuthRegistryTests(BasicAuthRegistry authRegistry) : ICl
         foreach (var provider in providers) provider.Dispose();
     }
 
-    private RegistryClient Create(string? username = BasicAuthRegistry.Username, string? password = BasicAuthRegistry.Password)
+    private RegistryClient Create(string? username = BasicAuthRegistry.Username, string? password = BasicAuthRegistry.Password, CapturedLogs? logs = null)
     {
         var services = new ServiceCollection();
+        if (logs is not null) services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         services.AddRegistryClient(LocalStack.Configuration());
         if (username is not null)
             services.Configure<RegistryOptions>(options =>
@@ -90,4 +92,26 @@ public sealed class BasicAuthRegistryTests(BasicAuthRegistry authRegistry) : ICl
 
         Assert.Equal(bytes, await client.GetBlobBytesAsync(to.Registry, to.Repository, descriptor, default));
     }
+
+    [Fact]
+    public async Task Neither_a_right_nor_a_wrong_password_nor_its_basic_header_appears_in_a_trace_log_line_or_the_error()
+    {
+        using var logs = new CapturedLogs();
+        var wrongPassword = "wrong-pass-" + Guid.NewGuid().ToString("N");
+        var reference = ImageReference.Parse($"{authRegistry.Host}/{UniqueNames.Of("it-oci")}/secret:v1");
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() => Create(password: wrongPassword, logs: logs).GetManifestAsync(reference, default));
+        var found = await Create(logs: logs).GetManifestAsync(reference, default);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, error.Status);
+        Assert.Null(found); // the right password reaches the registry, which has no such manifest
+        Assert.NotEmpty(logs.Lines);
+        foreach (var secret in new[] { wrongPassword, BasicAuthRegistry.Password, Basic(wrongPassword), Basic(BasicAuthRegistry.Password) })
+        {
+            Assert.Empty(logs.Containing(secret));
+            Assert.DoesNotContain(secret, error.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    private static string Basic(string password) => Convert.ToBase64String(Encoding.UTF8.GetBytes($"{BasicAuthRegistry.Username}:{password}"));
 }

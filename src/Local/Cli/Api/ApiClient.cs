@@ -10,12 +10,24 @@ public sealed class ApiClient(HttpClient http) : IDisposable
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public ApiClient(Uri server)
-        : this(new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(100) })
+    /// <param name="apiKey">Sent as <c>Authorization: Bearer</c> when given (a host with <c>Auth:ApiKeys</c> needs one).</param>
+    public ApiClient(Uri server, string? apiKey = null)
+        : this(Create(server, apiKey))
     {
     }
 
     public Uri Server => http.BaseAddress!;
+
+    private static HttpClient Create(Uri server, string? apiKey)
+    {
+        HttpClient http = new() { BaseAddress = server, Timeout = TimeSpan.FromSeconds(100) };
+        if (!string.IsNullOrEmpty(apiKey))
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        return http;
+    }
 
     public Task<ImageList> ListImagesAsync(CancellationToken cancellationToken) =>
         SendAsync<ImageList>(HttpMethod.Get, "api/images", null, cancellationToken);
