@@ -175,7 +175,7 @@ module app 'modules/functionapp.bicep' = {
     registryLoginServer: registry.outputs.loginServer
     registryName: registry.outputs.name
     baseRepositories: [for repository in baseRepositories: '${registry.outputs.loginServer}/${repository}']
-    kubernetesApiServer: cluster.outputs.apiServer
+    aksClusterId: cluster.outputs.id
     kubernetesNamespace: kubernetesNamespace
     acrWebhookSecret: acrWebhookSecret
     authClientId: authClientId

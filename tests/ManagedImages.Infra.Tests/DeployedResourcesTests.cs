@@ -118,6 +118,24 @@ public sealed class DeployedResourcesTests(CompiledTemplate compiled)
     }
 
     [Fact]
+    public void The_app_reaches_AKS_with_Entra_ID_through_the_cluster_resource_id()
+    {
+        var settings = compiled.Module("functionapp")["variables"]!["serviceSettings"]!.AsArray()
+            .ToDictionary(s => (string)s!["name"]!, s => s!["value"]!.ToString());
+
+        Assert.Equal("Kubernetes", settings["Jobs__Launcher"]);
+        Assert.Equal("EntraId", settings["Kubernetes__Authentication"]);
+        Assert.Equal("[parameters('aksClusterId')]", settings["Kubernetes__Aks__ResourceId"]);
+        Assert.Equal("[parameters('kubernetesNamespace')]", settings["Kubernetes__Namespace"]);
+        Assert.Equal("ManagedIdentity", settings["Registry__Acr__Credential"]);
+        Assert.DoesNotContain("Kubernetes__ApiServer", settings.Keys);
+        var app = compiled.Main["resources"]!["app"]!["properties"]!["parameters"]!;
+        Assert.Equal("[reference('cluster').outputs.id.value]", (string?)app["aksClusterId"]!["value"]);
+        Assert.Equal("[resourceId('Microsoft.ContainerService/managedClusters', parameters('name'))]",
+            (string?)compiled.Module("aks")["outputs"]!["id"]!["value"]);
+    }
+
+    [Fact]
     public void The_app_url_is_an_output()
     {
         Assert.Equal("[format('https://{0}', reference('app').outputs.hostName.value)]", (string?)compiled.Main["outputs"]!["appUrl"]!["value"]);

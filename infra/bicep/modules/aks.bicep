@@ -68,5 +68,6 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2025-07-01' = {
 }
 
 output name string = cluster.name
+output id string = cluster.id
 output apiServer string = 'https://${cluster.properties.fqdn}'
 output kubeletObjectId string = cluster.properties.identityProfile.kubeletidentity.objectId

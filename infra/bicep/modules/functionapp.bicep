@@ -68,8 +68,8 @@ param registryName string
 @description('Base repositories (on the registry, as <login server>/<repository>) registrations may use.')
 param baseRepositories string[]
 
-@description('The AKS API server URL.')
-param kubernetesApiServer string
+@description('The AKS cluster\'s resource id: the app reads its API server and CA from ARM and signs in with Entra ID.')
+param aksClusterId string
 
 @description('The namespace the jobs run in.')
 param kubernetesNamespace string
@@ -122,7 +122,9 @@ var serviceSettings = [
   { name: 'Builds__AcrTasks__ResourceGroup', value: resourceGroup().name }
   { name: 'Builds__AcrTasks__RegistryName', value: registryName }
   { name: 'Jobs__Launcher', value: 'Kubernetes' }
-  { name: 'Kubernetes__ApiServer', value: kubernetesApiServer }
+  // Local accounts are off: the app's identity gets Entra ID tokens for the cluster (Registry__Acr__Credential).
+  { name: 'Kubernetes__Authentication', value: 'EntraId' }
+  { name: 'Kubernetes__Aks__ResourceId', value: aksClusterId }
   { name: 'Kubernetes__Namespace', value: kubernetesNamespace }
   { name: 'Webhooks__AcrSecret', value: acrWebhookSecret }
 ]

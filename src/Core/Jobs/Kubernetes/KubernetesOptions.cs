@@ -7,9 +7,23 @@ public sealed class KubernetesOptions
 
     /// <summary>
     /// How the launcher reaches the API server: <see cref="KubernetesAuthentication.InCluster"/> (the pod's service
-    /// account) or <see cref="KubernetesAuthentication.KubeConfig"/> (a kubeconfig file).
+    /// account), <see cref="KubernetesAuthentication.KubeConfig"/> (a kubeconfig file) or
+    /// <see cref="KubernetesAuthentication.EntraId"/> (an AKS cluster, with the service's Azure identity).
     /// </summary>
     public KubernetesAuthentication Authentication { get; set; } = KubernetesAuthentication.KubeConfig;
+
+    /// <summary>
+    /// With <see cref="KubernetesAuthentication.EntraId"/>: the API server URL, like <c>https://x.hcp.eastus.azmk8s.io:443</c>.
+    /// Set it (with <see cref="CertificateAuthorityData"/>) to skip ARM, e.g. for a private cluster; empty means ask
+    /// ARM for the cluster in <see cref="AksOptions.ResourceId"/>.
+    /// </summary>
+    public string ApiServer { get; set; } = "";
+
+    /// <summary>With <see cref="ApiServer"/>: the cluster CA certificate, base64 PEM as in a kubeconfig's certificate-authority-data.</summary>
+    public string CertificateAuthorityData { get; set; } = "";
+
+    /// <summary>The AKS cluster for <see cref="KubernetesAuthentication.EntraId"/> (section <c>Kubernetes:Aks</c>).</summary>
+    public AksOptions Aks { get; set; } = new();
 
     /// <summary>The kubeconfig file; empty means <c>KUBECONFIG</c>, else <c>~/.kube/config</c>.</summary>
     public string KubeConfigPath { get; set; } = "";

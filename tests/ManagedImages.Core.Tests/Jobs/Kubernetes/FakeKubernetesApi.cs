@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -42,7 +43,8 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
 
     public Uri Endpoint { get; private set; } = null!;
 
-    public string Token { get; } = "k8s-token-" + Guid.NewGuid().ToString("N");
+    /// <summary>The bearer token the server accepts (a test may hand it a token an identity issues).</summary>
+    public string Token { get; set; } = "k8s-token-" + Guid.NewGuid().ToString("N");
 
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
 
@@ -57,11 +59,15 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
 
     public IEnumerable<ReceivedRequest> Watches => Requests.Where(r => r.Query.Contains("watch=true", StringComparison.Ordinal));
 
-    public static async Task<FakeKubernetesApi> StartAsync()
+    /// <summary>Starts on plain http, or on https with <paramref name="certificate"/> as the server certificate.</summary>
+    public static async Task<FakeKubernetesApi> StartAsync(X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (certificate is not null) listen.UseHttps(certificate);
+        }));
         var app = builder.Build();
         var api = new FakeKubernetesApi(app);
         api.Map(app);
