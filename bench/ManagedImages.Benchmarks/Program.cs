@@ -4,6 +4,7 @@ using ManagedImages.Benchmarks.Memory;
 using ManagedImages.Benchmarks.Rebase;
 using ManagedImages.Benchmarks.RebaseVsBuild;
 using ManagedImages.Benchmarks.Runs;
+using ManagedImages.Benchmarks.Upgrades;
 
 // Benchmarks of Managed Images: a Stopwatch harness (warmup, then repetitions; medians and p99), one subcommand per
 // figure in docs/benchmarks.md. Each prints Markdown tables.
@@ -83,5 +84,19 @@ var rebaseVsBuild = new Command("rebase-vs-build", "Upgrade of a layer-only regi
 rebaseVsBuild.SetAction((parse, ct) =>
     new RebaseVsBuildBenchmark(parse.GetValue(repetitions) is > 0 and var r ? r : 7, Console.Out).RunAsync(ct));
 
-var root = new RootCommand("Managed Images benchmarks (see docs/benchmarks.md).") { rebase, rebaseVsBuild, layerMemory, runs, runsConcurrent, probe };
+var staleRuns = new Command("runs-stale-concurrent", "Many runs at once on a stale image: builds made and wall time, beside a single stale run and as many runs on a fresh image.") { concurrency, repetitions, backend };
+staleRuns.SetAction((parse, ct) =>
+{
+    var rounds = parse.GetValue(repetitions) is > 0 and var r ? r : 3;
+    return OnBackends("runs-stale-concurrent", parse.GetValue(backend)!, ["--concurrency", $"{parse.GetValue(concurrency)}", "--reps", $"{rounds}"],
+        b => new StaleRunsBenchmark(b, Console.Out).RunAsync(parse.GetValue(concurrency), rounds, ct), ct);
+});
+
+var registrationCount = new Option<int>("--registrations") { Description = "Registrations on the pushed base tag.", DefaultValueFactory = _ => 10_000 };
+var recentCount = new Option<int>("--recent") { Description = "How many of them were run within the window.", DefaultValueFactory = _ => 50 };
+var basePush = new Command("base-push", "A base push for a base tag used by many registrations, a few run recently: time to handle the event and upgrades started.") { registrationCount, recentCount, repetitions };
+basePush.SetAction((parse, ct) =>
+    new BasePushBenchmark(parse.GetValue(registrationCount), parse.GetValue(recentCount), parse.GetValue(repetitions) is > 0 and var r ? r : 5, Console.Out).RunAsync(ct));
+
+var root = new RootCommand("Managed Images benchmarks (see docs/benchmarks.md).") { rebase, rebaseVsBuild, layerMemory, runs, runsConcurrent, staleRuns, basePush, probe };
 return await root.Parse(args).InvokeAsync();

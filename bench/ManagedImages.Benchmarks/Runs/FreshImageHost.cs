@@ -114,17 +114,34 @@ internal sealed class FreshImageHost : IAsyncDisposable
             await tables.DeleteTableAsync(_tablePrefix + table);
     }
 
-    private async Task RegisterAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Pushes a new version of the base under its tag (the same busybox, and /etc/base-release saying
+    /// <paramref name="release"/>), which makes the nickname's current version stale; returns its digest.
+    /// </summary>
+    public async Task<string> PushBaseAsync(string release, CancellationToken cancellationToken)
     {
         var busybox = await File.ReadAllBytesAsync("/bin/busybox", cancellationToken);
         LayerEntry[] entries =
         [
-            LayerEntry.File("bin/busybox", (UnixFileMode)0b111_101_101, busybox),
-            LayerEntry.SymbolicLink("bin/sh", "busybox"),
-            LayerEntry.SymbolicLink("bin/true", "busybox"),
-            LayerEntry.SymbolicLink("bin/echo", "busybox"),
+            .. BaseEntries(busybox),
+            LayerEntry.File("etc/base-release", LayerEntry.DefaultFileMode, Encoding.UTF8.GetBytes(release + "\n")),
         ];
-        await Services.GetRequiredService<ScratchImage>().PushAsync(BaseTag, entries, new ScratchImageConfig { Cmd = ["sh"] }, cancellationToken);
+        var pushed = await Services.GetRequiredService<ScratchImage>().PushAsync(BaseTag, entries, new ScratchImageConfig { Cmd = ["sh"] }, cancellationToken);
+        return pushed.Digest;
+    }
+
+    private static LayerEntry[] BaseEntries(byte[] busybox) =>
+    [
+        LayerEntry.File("bin/busybox", (UnixFileMode)0b111_101_101, busybox),
+        LayerEntry.SymbolicLink("bin/sh", "busybox"),
+        LayerEntry.SymbolicLink("bin/true", "busybox"),
+        LayerEntry.SymbolicLink("bin/echo", "busybox"),
+    ];
+
+    private async Task RegisterAsync(CancellationToken cancellationToken)
+    {
+        var busybox = await File.ReadAllBytesAsync("/bin/busybox", cancellationToken);
+        await Services.GetRequiredService<ScratchImage>().PushAsync(BaseTag, BaseEntries(busybox), new ScratchImageConfig { Cmd = ["sh"] }, cancellationToken);
 
         var registration = new Registrations.Registration
         {

@@ -194,8 +194,8 @@ public sealed class BuildStore
 
     private async Task<bool> IsRecordedAsync(BuildRecord record, CancellationToken cancellationToken)
     {
-        var versions = await images.GetVersionsAsync(record.Key.Nickname, cancellationToken);
-        return versions.Any(v => v.Number == record.Version && v.Digest == record.Digest);
+        var version = await images.GetVersionAsync(record.Key.Nickname, record.Version, cancellationToken);
+        return version is not null && version.Digest == record.Digest;
     }
 
     private async Task<int> HighestRecordedVersionAsync(string nickname, CancellationToken cancellationToken)

@@ -81,8 +81,8 @@ public sealed partial class BasePushHandler(
 
         if (stored.CurrentVersion is { } number)
         {
-            var versions = await images.GetVersionsAsync(nickname, cancellationToken);
-            if (versions.FirstOrDefault(v => v.Number == number) is { } current && current.BaseDigest == digest && current.Revision == stored.Revision)
+            // One row, not the partition's versions: a push may start many of these at once.
+            if (await images.GetVersionAsync(nickname, number, cancellationToken) is { } current && current.BaseDigest == digest && current.Revision == stored.Revision)
                 return false;
         }
 

@@ -12,17 +12,35 @@ namespace ManagedImages.Jobs;
 /// <summary>
 /// Runs jobs as containers on a Docker engine. The container's name is the job name and it carries the
 /// <see cref="JobLabels.Job"/> label, so a retried launch finds the container it started instead of starting another.
+/// At most <see cref="DockerOptions.MaxConcurrentStarts"/> launches talk to the engine at once.
 /// </summary>
 public sealed partial class DockerJobLauncher(IDockerClient docker, IOptions<DockerOptions> options, ILogger<DockerJobLauncher> logger)
-    : IJobLauncher
+    : IJobLauncher, IDisposable
 {
     private readonly DockerOptions _options = options.Value;
+    private readonly SemaphoreSlim _starts = new(options.Value.MaxConcurrentStarts);
 
     public async Task<JobLaunch> LaunchAsync(JobRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var image = Validate(request);
 
+        // A burst of launches (a build many runs waited for ends) queues here rather than on the engine.
+        await _starts.WaitAsync(cancellationToken);
+        try
+        {
+            return await LaunchBoundedAsync(request, image, cancellationToken);
+        }
+        finally
+        {
+            _starts.Release();
+        }
+    }
+
+    public void Dispose() => _starts.Dispose();
+
+    private async Task<JobLaunch> LaunchBoundedAsync(JobRequest request, ImageReference image, CancellationToken cancellationToken)
+    {
         // A retry usually finds its container: look before pulling anything.
         if (await FindContainerAsync(request.JobName, cancellationToken) is { } existing)
         {

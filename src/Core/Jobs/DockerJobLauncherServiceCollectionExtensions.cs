@@ -32,7 +32,8 @@ public static class DockerJobLauncherServiceCollectionExtensions
                 "Docker:Host must be an engine endpoint like unix:///var/run/docker.sock or tcp://127.0.0.1:2375")
             .Validate(o => !string.IsNullOrWhiteSpace(o.NetworkMode),
                 "Docker:NetworkMode must name a network mode, like none, host or bridge")
-            .Validate(o => o.LogTailLines >= 0, "Docker:LogTailLines must be 0 or more");
+            .Validate(o => o.LogTailLines >= 0, "Docker:LogTailLines must be 0 or more")
+            .Validate(o => o.MaxConcurrentStarts >= 1, "Docker:MaxConcurrentStarts must be 1 or more");
 
         services.TryAddSingleton<IDockerClient>(sp =>
         {

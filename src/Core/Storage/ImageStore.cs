@@ -114,6 +114,18 @@ public sealed partial class ImageStore
         }
     }
 
+    /// <summary>
+    /// Version <paramref name="number"/> of <paramref name="nickname"/>, or null. A point read: where a caller needs one
+    /// version, this costs one row, not a query (Azurite evaluates a query's filter over every row of the table).
+    /// </summary>
+    public async Task<ImageVersion?> GetVersionAsync(string nickname, int number, CancellationToken cancellationToken = default)
+    {
+        CheckNickname(nickname);
+        await TableCreation.EnsureAsync(table, cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<VersionEntity>(nickname, VersionEntity.RowKeyOf(number), cancellationToken: cancellationToken);
+        return row.HasValue ? row.Value!.ToVersion() : null;
+    }
+
     /// <summary>The versions of <paramref name="nickname"/>, newest first.</summary>
     public async Task<IReadOnlyList<ImageVersion>> GetVersionsAsync(string nickname, CancellationToken cancellationToken = default)
     {

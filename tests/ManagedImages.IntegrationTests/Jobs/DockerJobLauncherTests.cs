@@ -67,7 +67,7 @@ public sealed class DockerJobLauncherTests(DockerJobsFixture fixture) : IClassFi
     public async Task The_log_tail_keeps_only_the_last_lines()
     {
         using var timeout = Timeout();
-        var launcher = new DockerJobLauncher(
+        using var launcher = new DockerJobLauncher(
             fixture.Docker,
             Options.Create(new DockerOptions { Host = LocalStack.DockerHost, LogTailLines = 5 }),
             NullLogger<DockerJobLauncher>.Instance);

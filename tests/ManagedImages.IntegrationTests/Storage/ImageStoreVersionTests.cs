@@ -44,6 +44,17 @@ public class ImageStoreVersionTests(ImageStoreFixture fixture) : IClassFixture<I
     }
 
     [Fact]
+    public async Task One_version_is_read_by_its_number_and_a_missing_one_is_null()
+    {
+        var created = await CreateAsync("one");
+        await store.AddVersionAsync(Version(created.Nickname, 1));
+        await store.AddVersionAsync(Version(created.Nickname, 2));
+
+        Assert.Equal(Version(created.Nickname, 2), await store.GetVersionAsync(created.Nickname, 2));
+        Assert.Null(await store.GetVersionAsync(created.Nickname, 3));
+    }
+
+    [Fact]
     public async Task Adding_the_same_version_twice_is_a_no_op()
     {
         var created = await CreateAsync("twice");
