@@ -9,7 +9,7 @@ public sealed class CollectionFunctions(CollectionEndpoints collection)
 {
     [Function("CollectVersions")]
     public Task<IResult> Collect(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "images/{nickname}/gc")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "images/{nickname}/gc")] HttpRequest request,
         string nickname) =>
         collection.CollectAsync(nickname, request);
 }

@@ -2,9 +2,11 @@ using System.Text;
 using System.Text.Json;
 using ManagedImages.Activities.Tests.Support;
 using ManagedImages.Api;
+using ManagedImages.Api.Access;
 using ManagedImages.Builds;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ManagedImages.Activities.Tests.Api;
@@ -54,21 +56,27 @@ public sealed class WaitingRunsStatusTests
 
     private static async Task<JsonElement> GetImageAsync(World world)
     {
-        var request = Request(world, $"/api/images/{world.Nickname}");
+        var request = Request($"/api/images/{world.Nickname}");
         var endpoints = ActivatorUtilities.CreateInstance<ImagesEndpoints>(world.Services);
         return await WriteAsync(await endpoints.GetAsync(world.Nickname, request));
     }
 
     private static async Task<JsonElement> GetRunAsync(World world, string id)
     {
-        var request = Request(world, $"/api/runs/{id}");
+        var request = Request($"/api/runs/{id}");
         var endpoints = ActivatorUtilities.CreateInstance<RunsEndpoints>(world.Services);
         return await WriteAsync(await endpoints.GetAsync(id, request, world.Client));
     }
 
-    private static HttpRequest Request(World world, string path)
+    // The shared handlers check the caller first; these reads come from a signed-in user.
+    private static readonly IServiceProvider SignedInUserServices = new ServiceCollection()
+        .AddLogging()
+        .AddApiAccess<SignedInUser>(new ConfigurationBuilder().Build())
+        .BuildServiceProvider();
+
+    private static HttpRequest Request(string path)
     {
-        var context = new DefaultHttpContext { RequestServices = world.Services };
+        var context = new DefaultHttpContext { RequestServices = SignedInUserServices };
         context.Request.Method = "GET";
         context.Request.Scheme = "http";
         context.Request.Host = new HostString("127.0.0.1");
