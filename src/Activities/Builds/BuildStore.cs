@@ -125,6 +125,31 @@ public sealed class BuildStore
     }
 
     /// <summary>
+    /// Starts the build of <paramref name="key"/> with no waiter (a background upgrade) only when it has no record at
+    /// all; any record, even of a failed attempt, is returned as it is with <see cref="StartedOrJoinedBuild.Started"/>
+    /// false (the next run retries a failed one). It writes without reading first, since the record is usually absent:
+    /// the attempt's insert fails when one exists, and only then is it read.
+    /// </summary>
+    public async Task<StartedOrJoinedBuild> StartIfAbsentAsync(BuildKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await TableCreation.EnsureAsync(table, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return new(await StartAttemptAsync(key, waiter: null, replacing: null, cancellationToken), Started: true);
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+                // The record exists, or another start moved the version counter meanwhile: only the latter is tried again.
+                if (await GetAsync(key, cancellationToken) is { } existing) return new(existing, Started: false);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 40)), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
     /// Finishes attempt <paramref name="version"/> of <paramref name="key"/>, only while that attempt is still building.
     /// Returns the record as written, whose waiters are exactly those to notify (anyone joining later sees the final
     /// status), or null when the attempt was already finished or replaced.
