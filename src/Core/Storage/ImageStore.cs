@@ -280,7 +280,7 @@ public sealed partial class ImageStore
         await TableCreation.EnsureAsync(runsByBase, cancellationToken);
         var partition = RunByBaseEntity.PartitionOf(baseName);
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {partition} and {RunByBaseEntity.BaseName} eq {baseName} and {RunByBaseEntity.LastRunAt} ge {since}");
+            $"PartitionKey eq {partition} and BaseName eq {baseName} and LastRunAt ge {since}");
         var nicknames = new List<string>();
         await foreach (var row in runsByBase.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
             nicknames.Add(row.RowKey);
