@@ -184,20 +184,24 @@ public sealed class BuildStore
     private async Task<BuildRecord> StartAttemptAsync(
         BuildKey key, string? waiter, BuildRecord? replacing, CancellationToken cancellationToken)
     {
-        var counter = await table.GetEntityIfExistsAsync<VersionCounterEntity>(
+        // The counter and the registry's tags are independent reads: both at once, one round trip of waiting.
+        var tagged = HighestTaggedVersionAsync(key.Nickname, cancellationToken);
+        var counterRead = table.GetEntityIfExistsAsync<VersionCounterEntity>(
             key.Nickname, VersionCounterEntity.Key, cancellationToken: cancellationToken);
+        await Task.WhenAll(tagged, counterRead);
+        var counter = await counterRead;
         TableTransactionAction counting;
         int version;
         if (counter.HasValue)
         {
             var entity = counter.Value!;
-            version = Math.Max(entity.LastVersion, await HighestTaggedVersionAsync(key.Nickname, cancellationToken)) + 1;
+            version = Math.Max(entity.LastVersion, await tagged) + 1;
             entity.LastVersion = version;
             counting = new(TableTransactionActionType.UpdateReplace, entity, entity.ETag);
         }
         else
         {
-            version = await HighestRecordedVersionAsync(key.Nickname, cancellationToken) + 1;
+            version = Math.Max(await HighestRecordedVersionAsync(key.Nickname, cancellationToken), await tagged) + 1;
             counting = new(TableTransactionActionType.Add,
                 new VersionCounterEntity { PartitionKey = key.Nickname, LastVersion = version });
         }
@@ -227,8 +231,7 @@ public sealed class BuildStore
     {
         var versions = await images.GetVersionsAsync(nickname, cancellationToken);
         var registration = await images.GetAsync(nickname, cancellationToken);
-        var recorded = Math.Max(versions.Count == 0 ? 0 : versions.Max(v => v.Number), registration?.CurrentVersion ?? 0);
-        return Math.Max(recorded, await HighestTaggedVersionAsync(nickname, cancellationToken));
+        return Math.Max(versions.Count == 0 ? 0 : versions.Max(v => v.Number), registration?.CurrentVersion ?? 0);
     }
 
     /// <summary>
