@@ -110,7 +110,7 @@ internal sealed class FreshImageHost : IAsyncDisposable
         foreach (var container in ours)
             await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
         var tables = new TableServiceClient(LocalStack.Storage);
-        foreach (var table in new[] { "images", "builds" })
+        foreach (var table in new[] { "images", "runsbybase", "builds" })
             await tables.DeleteTableAsync(_tablePrefix + table);
     }
 

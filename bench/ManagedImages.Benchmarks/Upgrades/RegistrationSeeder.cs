@@ -9,15 +9,19 @@ namespace ManagedImages.Benchmarks.Upgrades;
 /// <summary>
 /// Writes ready registrations straight into <see cref="ImageStore"/>'s table, as the store itself writes them: per
 /// nickname its registration row, a version 1 row and its last-run row, in one table transaction (a partition is a
-/// nickname, so a transaction cannot span two). One request per registration instead of the store's six.
+/// nickname, so a transaction cannot span two). One request per registration instead of the store's six. The
+/// runs-by-base index rows the store writes beside each last-run row follow, 100 to a transaction (one partition per
+/// base tag).
 /// </summary>
-internal sealed class RegistrationSeeder(TableClient table, TableClient builds)
+internal sealed class RegistrationSeeder(TableClient table, TableClient runsByBase, TableClient builds)
 {
     public async Task SeedAsync(IEnumerable<SeededImage> images, int parallelism, CancellationToken cancellationToken)
     {
         await table.CreateIfNotExistsAsync(cancellationToken);
         await builds.CreateIfNotExistsAsync(cancellationToken);
-        await Parallel.ForEachAsync(images, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+        await runsByBase.CreateIfNotExistsAsync(cancellationToken);
+        var list = images.ToList();
+        await Parallel.ForEachAsync(list, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
             async (image, ct) =>
             {
                 await table.SubmitTransactionAsync(Rows(image), ct);
@@ -26,6 +30,13 @@ internal sealed class RegistrationSeeder(TableClient table, TableClient builds)
                 if (image.Counter)
                     await builds.AddEntityAsync(new TableEntity(image.Nickname, "version-counter") { ["LastVersion"] = 1 }, ct);
             });
+
+        var indexed = list.Where(i => BaseTagName.Of(i.BaseReference) is not null)
+            .Select(i => RunByBaseEntity.Create(BaseTagName.Of(i.BaseReference)!, i.Nickname, i.LastRunAt))
+            .GroupBy(e => e.PartitionKey)
+            .SelectMany(partition => partition.Chunk(100));
+        await Parallel.ForEachAsync(indexed, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (rows, ct) => await runsByBase.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)), ct));
     }
 
     private static TableTransactionAction[] Rows(SeededImage image)

@@ -125,6 +125,31 @@ public sealed class BuildStore
     }
 
     /// <summary>
+    /// Starts the build of <paramref name="key"/> with no waiter (a background upgrade) only when it has no record at
+    /// all; any record, even of a failed attempt, is returned as it is with <see cref="StartedOrJoinedBuild.Started"/>
+    /// false (the next run retries a failed one). It writes without reading first, since the record is usually absent:
+    /// the attempt's insert fails when one exists, and only then is it read.
+    /// </summary>
+    public async Task<StartedOrJoinedBuild> StartIfAbsentAsync(BuildKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await TableCreation.EnsureAsync(table, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return new(await StartAttemptAsync(key, waiter: null, replacing: null, cancellationToken), Started: true);
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+                // The record exists, or another start moved the version counter meanwhile: only the latter is tried again.
+                if (await GetAsync(key, cancellationToken) is { } existing) return new(existing, Started: false);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 40)), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
     /// Finishes attempt <paramref name="version"/> of <paramref name="key"/>, only while that attempt is still building.
     /// Returns the record as written, whose waiters are exactly those to notify (anyone joining later sees the final
     /// status), or null when the attempt was already finished or replaced.
@@ -159,20 +184,24 @@ public sealed class BuildStore
     private async Task<BuildRecord> StartAttemptAsync(
         BuildKey key, string? waiter, BuildRecord? replacing, CancellationToken cancellationToken)
     {
-        var counter = await table.GetEntityIfExistsAsync<VersionCounterEntity>(
+        // The counter and the registry's tags are independent reads: both at once, one round trip of waiting.
+        var tagged = HighestTaggedVersionAsync(key.Nickname, cancellationToken);
+        var counterRead = table.GetEntityIfExistsAsync<VersionCounterEntity>(
             key.Nickname, VersionCounterEntity.Key, cancellationToken: cancellationToken);
+        await Task.WhenAll(tagged, counterRead);
+        var counter = await counterRead;
         TableTransactionAction counting;
         int version;
         if (counter.HasValue)
         {
             var entity = counter.Value!;
-            version = Math.Max(entity.LastVersion, await HighestTaggedVersionAsync(key.Nickname, cancellationToken)) + 1;
+            version = Math.Max(entity.LastVersion, await tagged) + 1;
             entity.LastVersion = version;
             counting = new(TableTransactionActionType.UpdateReplace, entity, entity.ETag);
         }
         else
         {
-            version = await HighestRecordedVersionAsync(key.Nickname, cancellationToken) + 1;
+            version = Math.Max(await HighestRecordedVersionAsync(key.Nickname, cancellationToken), await tagged) + 1;
             counting = new(TableTransactionActionType.Add,
                 new VersionCounterEntity { PartitionKey = key.Nickname, LastVersion = version });
         }
@@ -202,8 +231,7 @@ public sealed class BuildStore
     {
         var versions = await images.GetVersionsAsync(nickname, cancellationToken);
         var registration = await images.GetAsync(nickname, cancellationToken);
-        var recorded = Math.Max(versions.Count == 0 ? 0 : versions.Max(v => v.Number), registration?.CurrentVersion ?? 0);
-        return Math.Max(recorded, await HighestTaggedVersionAsync(nickname, cancellationToken));
+        return Math.Max(versions.Count == 0 ? 0 : versions.Max(v => v.Number), registration?.CurrentVersion ?? 0);
     }
 
     /// <summary>

@@ -26,9 +26,6 @@ public sealed partial class BasePushHandler(
     TimeProvider time,
     ILogger<BasePushHandler> logger)
 {
-    // Starting an upgrade is a few table reads and writes; the builds themselves are bounded by BackgroundUpgrades.
-    private const int ConcurrentStarts = 8;
-
     public async Task<BasePushResult> HandleAsync(BasePush push, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(push);
@@ -53,22 +50,26 @@ public sealed partial class BasePushHandler(
 
         var window = options.Value.RecentWindow;
         var recent = await images.FindRunSinceAsync(baseTag, time.GetUtcNow() - window, cancellationToken);
-        var started = new ConcurrentBag<string>();
+        var started = new ConcurrentBag<(BuildRequest Request, string BaseReference)>();
         await Parallel.ForEachAsync(
             recent,
-            new ParallelOptions { MaxDegreeOfParallelism = ConcurrentStarts, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.ConcurrentStarts, CancellationToken = cancellationToken },
             async (nickname, ct) =>
             {
-                if (await StartUpgradeAsync(nickname, baseTag, pushed.ToString(), ct)) started.Add(nickname);
+                if (await StartUpgradeAsync(nickname, baseTag, pushed.ToString(), ct) is { } upgrade) started.Add(upgrade);
             });
 
-        var names = started.Order(StringComparer.Ordinal).ToList();
+        // Queued once every upgrade is recorded, so the builds do not compete with the event for the store and the CPU.
+        // Each is recorded as Building already: lost from the queue, the next run of its image builds it.
+        foreach (var (request, baseReference) in started) _ = upgrades.Enqueue(request, baseReference);
+
+        var names = started.Select(u => u.Request.Nickname).Order(StringComparer.Ordinal).ToList();
         var detail = $"{recent.Count} image(s) run on {baseTag} within {window}; {names.Count} upgrade(s) to {pushed} started";
         LogHandled(baseTag, pushed.ToString(), recent.Count, names.Count);
         return new BasePushResult(BasePushOutcome.Handled, baseTag, pushed.ToString(), recent.Count, names, detail);
     }
 
-    private async Task<bool> StartUpgradeAsync(string nickname, string baseTag, string digest, CancellationToken cancellationToken)
+    private async Task<(BuildRequest Request, string BaseReference)?> StartUpgradeAsync(string nickname, string baseTag, string digest, CancellationToken cancellationToken)
     {
         var stored = await images.GetAsync(nickname, cancellationToken);
         // Gone, changed to another base since its last run, without a good version (its own build is the user's
@@ -76,26 +77,22 @@ public sealed partial class BasePushHandler(
         if (stored is null || stored.State != RegistrationState.Ready || stored.PinnedVersion is not null
             || BaseTagName.Of(stored.Registration.Base) != baseTag)
         {
-            return false;
+            return null;
         }
 
         if (stored.CurrentVersion is { } number)
         {
             // One row, not the partition's versions: a push may start many of these at once.
             if (await images.GetVersionAsync(nickname, number, cancellationToken) is { } current && current.BaseDigest == digest && current.Revision == stored.Revision)
-                return false;
+                return null;
         }
 
         var key = new BuildKey(nickname, stored.Revision, digest);
         // An attempt of this build exists (a run started it, or an earlier delivery of this event): leave it, even failed;
         // the next run retries a failed one.
-        if (await builds.GetAsync(key, cancellationToken) is not null) return false;
-        var outcome = await builds.StartOrJoinAsync(key, waiter: null, cancellationToken);
-        if (!outcome.Started) return false;
-
-        _ = upgrades.Enqueue(
-            new BuildRequest(nickname, outcome.Record.Version, stored.Revision, stored.Registration, digest), stored.Registration.Base);
-        return true;
+        var outcome = await builds.StartIfAbsentAsync(key, cancellationToken);
+        if (!outcome.Started) return null;
+        return (new BuildRequest(nickname, outcome.Record.Version, stored.Revision, stored.Registration, digest), stored.Registration.Base);
     }
 
     private BasePushResult Ignored(string? baseTag, string? digest, string detail)

@@ -10,4 +10,10 @@ public sealed class BasePushOptions
 
     /// <summary>Upgrades started by base pushes that build at the same time in this process.</summary>
     public int MaxConcurrentUpgrades { get; set; } = 4;
+
+    /// <summary>
+    /// Upgrades one event starts at the same time (each a few table reads and writes and a registry tag list; the builds
+    /// themselves begin once the event is handled, bounded by <see cref="MaxConcurrentUpgrades"/>).
+    /// </summary>
+    public int ConcurrentStarts { get; set; } = 32;
 }

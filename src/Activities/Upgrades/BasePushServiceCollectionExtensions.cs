@@ -16,7 +16,8 @@ public static class BasePushServiceCollectionExtensions
         services.AddOptions<BasePushOptions>()
             .Bind(configuration.GetSection(BasePushOptions.Section))
             .Validate(o => o.RecentWindow > TimeSpan.Zero, "BasePush:RecentWindow must be a positive duration, like 7.00:00:00")
-            .Validate(o => o.MaxConcurrentUpgrades >= 1, "BasePush:MaxConcurrentUpgrades must be 1 or more");
+            .Validate(o => o.MaxConcurrentUpgrades >= 1, "BasePush:MaxConcurrentUpgrades must be 1 or more")
+            .Validate(o => o.ConcurrentStarts >= 1, "BasePush:ConcurrentStarts must be 1 or more");
         services.TryAddSingleton<BackgroundUpgrades>();
         services.TryAddTransient<BasePushHandler>();
         return services;

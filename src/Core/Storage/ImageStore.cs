@@ -18,6 +18,7 @@ public sealed partial class ImageStore
     // Tables are created once per process and table, however many stores point at them.
 
     private readonly TableClient table;
+    private readonly TableClient runsByBase;
     private readonly TimeProvider time;
 
     public ImageStore(IOptions<StorageOptions> options)
@@ -29,11 +30,16 @@ public sealed partial class ImageStore
     {
         TableName = options.ResolveTablePrefix() + "images";
         table = options.CreateTableClient(TableName);
+        RunsByBaseTableName = options.ResolveTablePrefix() + "runsbybase";
+        runsByBase = options.CreateTableClient(RunsByBaseTableName);
         this.time = time;
     }
 
     /// <summary>The table that holds everything: "{TablePrefix}images".</summary>
     public string TableName { get; }
+
+    /// <summary>The index of runs by base tag that base pushes read: "{TablePrefix}runsbybase".</summary>
+    public string RunsByBaseTableName { get; }
 
     public async Task<StoredRegistration?> GetAsync(string nickname, CancellationToken cancellationToken = default)
     {
@@ -231,14 +237,24 @@ public sealed partial class ImageStore
     /// <summary>
     /// Records that <paramref name="nickname"/> was run at <paramref name="at"/> on <paramref name="baseReference"/>.
     /// Last writer wins without an ETag: two runs racing leave one of their (nearly equal) times, which is all a
-    /// "recently run" question needs. Kept in a row of its own, so the registration's ETag does not change.
+    /// "recently run" question needs. Kept in a row of its own, so the registration's ETag does not change, and in the
+    /// base tag's partition of the runs-by-base index (both written at once), which base pushes read.
     /// </summary>
     public async Task RecordRunAsync(string nickname, string baseReference, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         CheckNickname(nickname);
+        var baseName = BaseTagName.Of(baseReference);
         await TableCreation.EnsureAsync(table, cancellationToken);
-        await table.UpsertEntityAsync(
-            LastRunEntity.Create(nickname, BaseTagName.Of(baseReference), at), TableUpdateMode.Replace, cancellationToken);
+        var lastRun = table.UpsertEntityAsync(LastRunEntity.Create(nickname, baseName, at), TableUpdateMode.Replace, cancellationToken);
+        // A base pinned by digest has no tag a push could move: nothing to index.
+        var indexed = baseName is null ? Task.CompletedTask : IndexRunAsync(baseName, nickname, at, cancellationToken);
+        await Task.WhenAll(lastRun, indexed);
+    }
+
+    private async Task IndexRunAsync(string baseName, string nickname, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await TableCreation.EnsureAsync(runsByBase, cancellationToken);
+        await runsByBase.UpsertEntityAsync(RunByBaseEntity.Create(baseName, nickname, at), TableUpdateMode.Replace, cancellationToken);
     }
 
     /// <summary>When <paramref name="nickname"/> was last run, or null when it never was.</summary>
@@ -252,20 +268,22 @@ public sealed partial class ImageStore
     }
 
     /// <summary>
-    /// The nicknames last run on base tag <paramref name="baseName"/> (a <see cref="BaseTagName"/>) at or after
-    /// <paramref name="since"/>. One query filtered by the service over the last-run rows (a scan of the table, cheap
-    /// for the few rows it returns); the caller checks each registration still follows that base, since a registration
-    /// changed after its last run keeps the base the run saw here.
+    /// The nicknames run on base tag <paramref name="baseName"/> (a <see cref="BaseTagName"/>) at or after
+    /// <paramref name="since"/>, in nickname order: one query of that tag's partition of the runs-by-base index. The
+    /// caller checks each registration still follows that base, since a registration changed after its last run stays
+    /// in the partition of the base the run saw. Runs recorded before the index existed are not in it: those images
+    /// stay lazy until they run again.
     /// </summary>
     public async Task<IReadOnlyList<string>> FindRunSinceAsync(string baseName, DateTimeOffset since, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(baseName);
-        await TableCreation.EnsureAsync(table, cancellationToken);
+        await TableCreation.EnsureAsync(runsByBase, cancellationToken);
+        var partition = RunByBaseEntity.PartitionOf(baseName);
         var filter = TableClient.CreateQueryFilter(
-            $"RowKey eq {LastRunEntity.RowKey} and BaseName eq {baseName} and LastRunAt ge {since}");
+            $"PartitionKey eq {partition} and BaseName eq {baseName} and LastRunAt ge {since}");
         var nicknames = new List<string>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken))
-            nicknames.Add(row.PartitionKey);
+        await foreach (var row in runsByBase.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+            nicknames.Add(row.RowKey);
         return nicknames;
     }
 
@@ -363,9 +381,20 @@ public sealed partial class ImageStore
         CheckNickname(nickname);
         await TableCreation.EnsureAsync(table, cancellationToken);
         var rowKeys = new List<string>();
+        string? runBase = null;
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {nickname}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey", LastRunEntity.BaseName], cancellationToken: cancellationToken))
+        {
             rowKeys.Add(row.RowKey);
+            if (row.RowKey == LastRunEntity.RowKey) runBase = row.GetString(LastRunEntity.BaseName);
+        }
+
+        // Its row in the runs-by-base index first (a base push would skip it anyway: the registration is gone).
+        if (!string.IsNullOrEmpty(runBase))
+        {
+            await TableCreation.EnsureAsync(runsByBase, cancellationToken);
+            await runsByBase.DeleteEntityAsync(RunByBaseEntity.PartitionOf(runBase), nickname, ETag.All, cancellationToken);
+        }
 
         // Versions first, the registration last: an interrupted delete leaves a registration to delete again,
         // never versions that a new registration of the same nickname would inherit.

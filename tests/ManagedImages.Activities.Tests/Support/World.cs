@@ -146,7 +146,7 @@ internal sealed class World : IAsyncDisposable
                 await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
         }
         var tables = new TableServiceClient(LocalStack.Storage);
-        foreach (var table in new[] { "images", "builds" })
+        foreach (var table in new[] { "images", "runsbybase", "builds" })
             await tables.DeleteTableAsync(tablePrefix + table);
     }
 

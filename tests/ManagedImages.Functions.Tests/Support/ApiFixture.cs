@@ -51,6 +51,7 @@ public sealed class ApiFixture : IAsyncLifetime
     {
         // Only the table this fixture's store created.
         await new TableServiceClient(LocalStack.Storage).DeleteTableAsync(Store.TableName);
+        await new TableServiceClient(LocalStack.Storage).DeleteTableAsync(Store.RunsByBaseTableName);
         await new TableServiceClient(LocalStack.Storage).DeleteTableAsync(Services.GetRequiredService<BuildRecordingStore>().TableName);
         await Services.DisposeAsync();
     }

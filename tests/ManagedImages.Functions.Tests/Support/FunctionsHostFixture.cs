@@ -43,7 +43,7 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
     {
         await Services.DisposeAsync();
         var tables = new TableServiceClient(LocalStack.Storage);
-        foreach (var suffix in new[] { "images", "builds", "recordings" })
+        foreach (var suffix in new[] { "images", "runsbybase", "builds", "recordings" })
             await tables.DeleteTableAsync(TablePrefix + suffix);
     }
 }

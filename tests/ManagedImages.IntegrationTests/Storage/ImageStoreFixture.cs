@@ -27,6 +27,7 @@ public sealed class ImageStoreFixture : IAsyncLifetime
     {
         if (Store is null) return;
         await new TableServiceClient(connectionString).DeleteTableAsync(Store.TableName);
+        await new TableServiceClient(connectionString).DeleteTableAsync(Store.RunsByBaseTableName);
     }
 
     /// <summary>A nickname no other test uses.</summary>

@@ -63,5 +63,30 @@ public class ImageStoreLastRunTests(ImageStoreFixture fixture) : IClassFixture<I
         Assert.True(await store.DeleteAsync(nickname));
 
         Assert.Null(await store.GetLastRunAsync(nickname));
+        Assert.DoesNotContain(nickname, await store.FindRunSinceAsync(BaseTagName.Of("127.0.0.1:5000/lastrun/base:1")!, DateTimeOffset.UtcNow.AddDays(-1)));
+    }
+
+    [Fact]
+    public async Task The_index_holds_a_nickname_once_per_base_tag_with_its_latest_run_there()
+    {
+        var baseName = BaseTagName.Of("127.0.0.1:5000", "lastrun/" + ImageStoreFixture.NewNickname("idx"), "1");
+        var other = BaseTagName.Of("127.0.0.1:5000", "lastrun/" + ImageStoreFixture.NewNickname("idx"), "1");
+        var nickname = ImageStoreFixture.NewNickname("indexed");
+        var pinned = ImageStoreFixture.NewNickname("pinned");
+        var now = new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero);
+        await store.SaveAsync(nickname, On(baseName), ifMatch: null);
+
+        await store.RecordRunAsync(nickname, baseName, now.AddDays(-30));
+        await store.RecordRunAsync(nickname, baseName, now.AddHours(-1));
+        // Moved to another base and run there: the old tag's row stays (readers check the registration's base).
+        await store.RecordRunAsync(nickname, other, now);
+        // A base pinned by digest follows no tag: recorded as run, indexed nowhere.
+        await store.RecordRunAsync(pinned, "127.0.0.1:5000/lastrun/base@sha256:" + new string('d', 64), now);
+
+        Assert.Equal([nickname], await store.FindRunSinceAsync(baseName, now.AddDays(-7)));
+        Assert.Empty(await store.FindRunSinceAsync(baseName, now.AddMinutes(-1)));
+        Assert.Equal([nickname], await store.FindRunSinceAsync(other, now));
+        Assert.Equal(now, await store.GetLastRunAsync(nickname));
+        Assert.Equal(now, await store.GetLastRunAsync(pinned));
     }
 }
