@@ -63,7 +63,10 @@ public sealed class RunImageOrchestrator : TaskOrchestrator<RunImageInput, RunOu
                 [JobLabels.RunId] = context.InstanceId,
                 [JobLabels.ImageDigest] = imageDigest,
                 [JobLabels.BaseDigest] = chosen.Version.BaseDigest,
-            });
+            })
+        {
+            Resources = input.Resources,
+        };
 
         // Garbage collection keeps a leased version until the run releases it (or the lease expires after a crash).
         var lease = new LeaseVersionInput(nickname, version, context.InstanceId);
