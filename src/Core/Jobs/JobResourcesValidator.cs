@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using k8s.Models;
 using ManagedImages.Registrations;
 
@@ -7,7 +8,7 @@ namespace ManagedImages.Jobs;
 /// Checks a run's <see cref="JobResources"/>: only <c>cpu</c> and <c>memory</c>, each a Kubernetes quantity large enough
 /// for a container to start, and no request above its limit.
 /// </summary>
-public static class JobResourcesValidator
+public static partial class JobResourcesValidator
 {
     /// <summary>Docker refuses a memory limit under 6 MiB, so a smaller one could never start.</summary>
     public const long MinMemoryBytes = 6 * 1024 * 1024;
@@ -73,6 +74,13 @@ public static class JobResourcesValidator
                 continue;
             }
 
+            // Docker counts nano-CPUs in 64 bits (the client already caps bytes there); more is no machine's anyway.
+            if (value > (name == JobResources.Cpu ? long.MaxValue / 1_000_000_000m : long.MaxValue))
+            {
+                errors.Add(new($"{field}.{name}", $"'{text}' is too large; give one like {example}"));
+                continue;
+            }
+
             parsed[name] = (text, value);
         }
         return parsed;
@@ -81,7 +89,8 @@ public static class JobResourcesValidator
     private static bool TryParse(string? text, out decimal value)
     {
         value = 0;
-        if (string.IsNullOrWhiteSpace(text) || text.Trim() != text) return false;
+        // The client's parser is more lenient than the API server (it takes "256 Mi"), so the grammar is checked first.
+        if (text is null || !QuantityGrammar().IsMatch(text)) return false;
         try
         {
             value = new ResourceQuantity(text).ToDecimal();
@@ -92,4 +101,8 @@ public static class JobResourcesValidator
             return false;
         }
     }
+
+    /// <summary>The quantity grammar of the Kubernetes API (resource.Quantity): a signed decimal and a binary, decimal or exponent suffix.</summary>
+    [GeneratedRegex(@"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)))?\z", RegexOptions.CultureInvariant)]
+    private static partial Regex QuantityGrammar();
 }
