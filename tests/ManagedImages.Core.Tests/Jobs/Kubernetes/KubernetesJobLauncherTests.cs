@@ -338,6 +338,22 @@ public sealed class KubernetesJobLauncherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_wait_cut_short_by_its_token_while_the_Job_runs_ends_promptly_with_OperationCanceledException()
+    {
+        // AwaitJobActivity waits in slices: the watch must give up when the slice's token fires, not hang or fail otherwise.
+        var request = Request("run-sliced");
+        var launcher = Launcher();
+        await launcher.LaunchAsync(request, Cancel());
+        using var slice = new CancellationTokenSource();
+
+        var waiting = launcher.WaitAsync(request.JobName, slice.Token);
+        await _api.WaitForWatchesAsync(1, Timeout);
+        await slice.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(Timeout));
+    }
+
+    [Fact]
     public async Task A_Job_deleted_while_the_launcher_waits_fails_the_wait_with_JobNotFoundException()
     {
         var launcher = Launcher();
