@@ -5,6 +5,7 @@ using ManagedImages.Jobs;
 using ManagedImages.Jobs.Kubernetes;
 using ManagedImages.Layers;
 using ManagedImages.Registry;
+using ManagedImages.Runs;
 using ManagedImages.Storage;
 using ManagedImages.Upgrades;
 using ManagedImages.Versions;
@@ -49,6 +50,9 @@ public static class ManagedImagesServiceCollectionExtensions
             .Bind(configuration.GetSection(BuildOptions.Section))
             .Validate(o => o.Timeout > TimeSpan.Zero, "Builds:Timeout must be a positive duration, like 00:30:00")
             .Validate(o => o.CheckInterval > TimeSpan.Zero, "Builds:CheckInterval must be a positive duration, like 00:00:30");
+        services.AddOptions<JobAwaitOptions>()
+            .Bind(configuration.GetSection(JobAwaitOptions.Section))
+            .Validate(o => o.AwaitSlice > TimeSpan.Zero, "Jobs:AwaitSlice must be a positive duration under the host's activity timeout, like 00:10:00");
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BuildStore>();
         services.TryAddSingleton<BuildCompletion>();

@@ -1,9 +1,12 @@
+using ManagedImages.Jobs;
+
 namespace ManagedImages.Api;
 
 /// <summary>
 /// The optional body of POST /api/images/{nickname}/runs: arguments and environment for the job, and how fresh its
 /// image must be: <c>freshness</c> "strict" (default), "allowStale" or "maxAge" with <c>maxAge</c> an ISO 8601
-/// duration like "PT1H" (<c>maxAge</c> alone implies "maxAge").
+/// duration like "PT1H" (<c>maxAge</c> alone implies "maxAge"); and <c>resources</c>, the job's CPU and memory
+/// requests and limits over the launcher's configured ones.
 /// </summary>
 public sealed record RunRequest
 {
@@ -14,4 +17,6 @@ public sealed record RunRequest
     public string? Freshness { get; init; }
 
     public string? MaxAge { get; init; }
+
+    public JobResources? Resources { get; init; }
 }

@@ -1,12 +1,13 @@
 using System.Xml;
+using ManagedImages.Jobs;
 using ManagedImages.Registrations;
 using ManagedImages.Runs;
 
 namespace ManagedImages.Api;
 
 /// <summary>
-/// Checks a run request's args and env with the same rules a registration's cmd and env follow, and its freshness
-/// policy.
+/// Checks a run request's args and env with the same rules a registration's cmd and env follow, its freshness
+/// policy and its resources.
 /// </summary>
 public static class RunRequestValidator
 {
@@ -23,6 +24,7 @@ public static class RunRequestValidator
         else RegistrationValidator.ValidateEnv(request.Env, errors);
 
         Freshness(request, errors);
+        JobResourcesValidator.Validate("resources", request.Resources, errors);
         return errors;
     }
 

@@ -37,7 +37,7 @@ public sealed class RunsEndpoints(ImageStore store, ILogger<RunsEndpoints> logge
             var id = RunIds.NewRun(nickname);
             await durable.ScheduleNewOrchestrationInstanceAsync(
                 nameof(RunImageOrchestrator),
-                new RunImageInput(nickname, run.Args, run.Env) { Freshness = RunRequestValidator.Freshness(run) },
+                new RunImageInput(nickname, run.Args, run.Env) { Freshness = RunRequestValidator.Freshness(run), Resources = run.Resources },
                 new StartOrchestrationOptions { InstanceId = id },
                 cancellationToken);
 

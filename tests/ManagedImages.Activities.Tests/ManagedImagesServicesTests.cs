@@ -1,6 +1,7 @@
 using ManagedImages.Builds;
 using ManagedImages.Jobs;
 using ManagedImages.Jobs.Kubernetes;
+using ManagedImages.Runs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -41,6 +42,28 @@ public sealed class ManagedImagesServicesTests
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<BuildOptions>>().Value);
 
         Assert.Contains("Builds:Timeout must be a positive duration", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_job_is_awaited_in_slices_of_10_minutes_unless_Jobs_AwaitSlice_says_otherwise()
+    {
+        using var defaults = new ServiceCollection().AddManagedImages(Configuration([])).BuildServiceProvider();
+        using var set = new ServiceCollection().AddManagedImages(Configuration(new() { ["Jobs:AwaitSlice"] = "00:02:00" })).BuildServiceProvider();
+
+        Assert.Equal(TimeSpan.FromMinutes(10), defaults.GetRequiredService<IOptions<JobAwaitOptions>>().Value.AwaitSlice);
+        Assert.Equal(TimeSpan.FromMinutes(2), set.GetRequiredService<IOptions<JobAwaitOptions>>().Value.AwaitSlice);
+    }
+
+    [Fact]
+    public void An_await_slice_that_is_not_positive_is_refused_naming_the_setting()
+    {
+        using var services = new ServiceCollection()
+            .AddManagedImages(Configuration(new() { ["Jobs:AwaitSlice"] = "00:00:00" }))
+            .BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<JobAwaitOptions>>().Value);
+
+        Assert.Contains("Jobs:AwaitSlice must be a positive duration", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -175,6 +175,41 @@ public sealed class RunsFunctionsTests(ApiFixture fixture) : IClassFixture<ApiFi
     }
 
     [Fact]
+    public async Task Start_passes_the_requested_resources_to_the_run()
+    {
+        var nick = await RegisteredAsync();
+        var durable = DurableClients.Create();
+        const string body = "{\"resources\": {\"requests\": {\"cpu\": \"250m\"}, \"limits\": {\"memory\": \"256Mi\"}}}";
+
+        var answer = await Requests.WriteAsync(await Functions.Start(Requests.Create("POST", $"/api/images/{nick}/runs", body), nick, durable.Object));
+
+        Assert.Equal(202, answer.Status);
+        durable.Verify(c => c.ScheduleNewOrchestrationInstanceAsync(
+            nameof(RunImageOrchestrator),
+            It.Is<object?>(input => input is RunImageInput
+                && ((RunImageInput)input).Resources!.Requests["cpu"] == "250m"
+                && ((RunImageInput)input).Resources!.Limits["memory"] == "256Mi"),
+            It.IsAny<StartOrchestrationOptions?>(),
+            It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Theory]
+    [InlineData("{\"resources\": {\"limits\": {\"memory\": \"lots\"}}}", "resources.limits.memory")]
+    [InlineData("{\"resources\": {\"requests\": {\"cpu\": \"2\"}, \"limits\": {\"cpu\": \"1\"}}}", "resources.requests.cpu")]
+    [InlineData("{\"resources\": {\"limits\": {\"gpu\": \"1\"}}}", "resources.limits.gpu")]
+    public async Task Start_with_bad_resources_answers_400_naming_the_field_and_starts_nothing(string body, string field)
+    {
+        var nick = await RegisteredAsync();
+        var durable = DurableClients.Create();
+
+        var answer = await Requests.WriteAsync(await Functions.Start(Requests.Create("POST", $"/api/images/{nick}/runs", body), nick, durable.Object));
+
+        Assert.Equal(400, answer.Status);
+        Assert.Equal([field], answer.ErrorFields());
+        durable.VerifyNoOtherCalls();
+    }
+
+    [Fact]
     public async Task Status_of_a_completed_run_shows_Completed_with_its_output_and_stage_in_camel_case()
     {
         var output = new RunOutput("app", 2, "127.0.0.1:5000/managed/app@sha256:" + new string('c', 64), "sha256:" + new string('c', 64),

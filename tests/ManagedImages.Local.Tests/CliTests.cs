@@ -70,6 +70,18 @@ public sealed class CliTests(HostFixture fixture) : IClassFixture<HostFixture>
         Assert.Contains($"managed-images register {nickname} -f", run.Error, StringComparison.Ordinal);
     }
 
+    [Fact, Trait("Category", "Stack")]
+    public async Task Running_with_a_memory_limit_that_is_not_a_quantity_fails_naming_the_field()
+    {
+        HostProcess host = await fixture.RequireAsync();
+
+        CliRun run = await CliRun.InvokeAsync("run", UniqueNames.Of("nobody"), "--cpu", "500m", "--memory", "lots", "--url", host.Url.ToString());
+
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        Assert.Contains("resources.limits.memory", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("resources.limits.cpu", run.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_client_command_with_no_server_listening_says_how_to_start_one()
     {

@@ -1,3 +1,5 @@
+using ManagedImages.Jobs;
+
 namespace ManagedImages.Runs;
 
 /// <summary>The input of one RunImage orchestration: which nickname to run, with the requester's args and env.</summary>
@@ -8,4 +10,7 @@ public sealed record RunImageInput(
 {
     /// <summary>How fresh the launched version must be; null (older callers) means strict.</summary>
     public RunFreshness? Freshness { get; init; }
+
+    /// <summary>The CPU and memory the requester asked for; null (older callers, or none asked) means the launcher's configuration.</summary>
+    public JobResources? Resources { get; init; }
 }

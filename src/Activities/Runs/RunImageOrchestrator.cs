@@ -63,7 +63,10 @@ public sealed class RunImageOrchestrator : TaskOrchestrator<RunImageInput, RunOu
                 [JobLabels.RunId] = context.InstanceId,
                 [JobLabels.ImageDigest] = imageDigest,
                 [JobLabels.BaseDigest] = chosen.Version.BaseDigest,
-            });
+            })
+        {
+            Resources = input.Resources,
+        };
 
         // Garbage collection keeps a leased version until the run releases it (or the lease expires after a crash).
         var lease = new LeaseVersionInput(nickname, version, context.InstanceId);
@@ -82,7 +85,15 @@ public sealed class RunImageOrchestrator : TaskOrchestrator<RunImageInput, RunOu
             }
 
             context.SetCustomStatus(new RunProgress("running", $"job {jobName} runs v{version} of '{nickname}'"));
-            result = await context.CallActivityAsync<JobResult>(nameof(AwaitJobActivity), jobName, DurableRetries.Activity);
+            // Each wait is one slice (Jobs:AwaitSlice) that answers null while the job runs, so no activity outlives the
+            // host's timeout. A slice adds a few history events; a job of days is a few hundred, well within one history.
+            JobResult? ended;
+            do
+            {
+                ended = await context.CallActivityAsync<JobResult?>(nameof(AwaitJobActivity), jobName, DurableRetries.Activity);
+            }
+            while (ended is null);
+            result = ended;
         }
         finally
         {

@@ -155,9 +155,18 @@ public sealed partial class DockerJobLauncher(IDockerClient docker, IOptions<Doc
             Cmd = request.Args.Count > 0 ? [.. request.Args] : null,
             Env = [.. request.Env.Select(e => $"{e.Key}={e.Value}")],
             Labels = labels,
-            HostConfig = new HostConfig { NetworkMode = _options.NetworkMode },
+            HostConfig = new HostConfig
+            {
+                NetworkMode = _options.NetworkMode,
+                // A container has limits only; requests are a scheduler's reservation, which one engine does not make.
+                Memory = Limit(request, JobResources.Memory) is { } memory ? (long)decimal.Ceiling(memory) : 0,
+                NanoCPUs = Limit(request, JobResources.Cpu) is { } cpu ? (long)decimal.Ceiling(cpu * 1_000_000_000m) : 0,
+            },
         };
     }
+
+    private static decimal? Limit(JobRequest request, string name) =>
+        request.Resources?.Limits.TryGetValue(name, out var quantity) == true ? JobResourcesValidator.Value(quantity) : null;
 
     /// <summary>Pulls the image unless the engine has it; a pinned digest is pulled as exactly that manifest.</summary>
     private async Task EnsureImageAsync(ImageReference image, CancellationToken cancellationToken)

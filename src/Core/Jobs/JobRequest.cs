@@ -6,4 +6,8 @@ public sealed record JobRequest(
     string Image,
     IReadOnlyList<string> Args,
     IReadOnlyDictionary<string, string> Env,
-    IReadOnlyDictionary<string, string> Labels);
+    IReadOnlyDictionary<string, string> Labels)
+{
+    /// <summary>The CPU and memory the run asked for; null (and any value left out) means the launcher's configuration.</summary>
+    public JobResources? Resources { get; init; }
+}

@@ -40,7 +40,7 @@ public static class ActivityFunctions
         Create<LaunchJobActivity>(function).RunAsync(FunctionsActivityContext.From(function), input);
 
     [Function(nameof(AwaitJobActivity))]
-    public static Task<JobResult> AwaitJob([ActivityTrigger] string jobName, FunctionContext function) =>
+    public static Task<JobResult?> AwaitJob([ActivityTrigger] string jobName, FunctionContext function) =>
         Create<AwaitJobActivity>(function).RunAsync(FunctionsActivityContext.From(function), jobName);
 
     [Function(nameof(MarkRegistrationActivity))]

@@ -46,6 +46,48 @@ public sealed class DockerJobLauncherTests(DockerJobsFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task A_runs_memory_and_cpu_limits_reach_the_container_and_its_cgroup_and_requests_are_ignored()
+    {
+        using var timeout = Timeout();
+        var name = fixture.NewJobName();
+        var request = new JobRequest(
+            name,
+            fixture.Base.ByDigest,
+            // cgroup v2 names the limit memory.max, v1 memory.limit_in_bytes.
+            ["sh", "-c", "cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes"],
+            new Dictionary<string, string>(),
+            fixture.Labels())
+        {
+            Resources = new JobResources
+            {
+                Requests = new Dictionary<string, string> { ["memory"] = "32Mi" },
+                Limits = new Dictionary<string, string> { ["memory"] = "64Mi", ["cpu"] = "500m" },
+            },
+        };
+
+        await fixture.Launcher.LaunchAsync(request, timeout.Token);
+        var result = await fixture.Launcher.WaitAsync(name, timeout.Token);
+
+        var container = await fixture.Docker.Containers.InspectContainerAsync(name, timeout.Token);
+        Assert.Equal((64L * 1024 * 1024, 500_000_000L), (container.HostConfig.Memory, container.HostConfig.NanoCPUs));
+        Assert.Equal((0, "67108864"), (result.ExitCode, Assert.Single(result.LogTail)));
+    }
+
+    [Fact]
+    public async Task A_run_without_resources_gets_no_limits()
+    {
+        using var timeout = Timeout();
+        var name = fixture.NewJobName();
+
+        await fixture.Launcher.LaunchAsync(
+            new JobRequest(name, fixture.Base.ByDigest, ["sh", "-c", "exit 0"], new Dictionary<string, string>(), fixture.Labels()), timeout.Token);
+
+        var container = await fixture.Docker.Containers.InspectContainerAsync(name, timeout.Token);
+        Assert.Equal((0L, 0L), (container.HostConfig.Memory, container.HostConfig.NanoCPUs));
+        await fixture.Launcher.WaitAsync(name, timeout.Token);
+    }
+
+    [Fact]
     public async Task A_launch_pulls_the_image_by_digest_when_the_engine_lacks_it()
     {
         using var timeout = Timeout();

@@ -5,8 +5,8 @@ namespace ManagedImages.Jobs.Kubernetes;
 
 /// <summary>
 /// Makes the <c>batch/v1</c> Job for a <see cref="JobRequest"/>: named after the request, one container running the
-/// digest-pinned image with the run's args and env, resources and lifetimes from <see cref="KubernetesOptions"/>, the
-/// recommended <c>app.kubernetes.io/*</c> labels, and the request's labels as annotations (and as labels too where the
+/// digest-pinned image with the run's args and env, resources from <see cref="KubernetesOptions"/> overridden by the
+/// run's, lifetimes from <see cref="KubernetesOptions"/>, the recommended <c>app.kubernetes.io/*</c> labels, and the request's labels as annotations (and as labels too where the
 /// value fits a label: digests do not, so they are annotations only).
 /// </summary>
 public static class KubernetesJobFactory
@@ -63,7 +63,7 @@ public static class KubernetesJobFactory
                                 Env = request.Env.Count > 0
                                     ? [.. request.Env.Select(e => new V1EnvVar { Name = e.Key, Value = e.Value })]
                                     : null,
-                                Resources = Resources(options),
+                                Resources = Resources(options, request.Resources),
                             },
                         ],
                     },
@@ -149,17 +149,36 @@ public static class KubernetesJobFactory
         }
     }
 
-    private static V1ResourceRequirements Resources(KubernetesOptions options)
+    /// <summary>The configured requests and limits, each value the run gives replacing the configured one.</summary>
+    private static V1ResourceRequirements Resources(KubernetesOptions options, JobResources? run)
     {
-        static Dictionary<string, ResourceQuantity>? Of(KubernetesResources resources)
+        static Dictionary<string, string> Merge(KubernetesResources configured, IReadOnlyDictionary<string, string>? asked)
         {
-            var quantities = new Dictionary<string, ResourceQuantity>();
-            if (!string.IsNullOrWhiteSpace(resources.Cpu)) quantities["cpu"] = new ResourceQuantity(resources.Cpu);
-            if (!string.IsNullOrWhiteSpace(resources.Memory)) quantities["memory"] = new ResourceQuantity(resources.Memory);
-            return quantities.Count == 0 ? null : quantities;
+            var quantities = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (!string.IsNullOrWhiteSpace(configured.Cpu)) quantities[JobResources.Cpu] = configured.Cpu;
+            if (!string.IsNullOrWhiteSpace(configured.Memory)) quantities[JobResources.Memory] = configured.Memory;
+            foreach (var (name, value) in asked ?? new Dictionary<string, string>()) quantities[name] = value;
+            return quantities;
         }
 
-        return new V1ResourceRequirements { Requests = Of(options.Requests), Limits = Of(options.Limits) };
+        var requests = Merge(options.Requests, run?.Requests);
+        var limits = Merge(options.Limits, run?.Limits);
+        foreach (var (name, request) in requests)
+        {
+            // The API server refuses such a Job; say which setting to change instead.
+            if (limits.TryGetValue(name, out var limit) && JobResourcesValidator.Value(request) > JobResourcesValidator.Value(limit))
+            {
+                throw new ArgumentException(
+                    $"Resources: the {name} request '{request}' is more than the {name} limit '{limit}' (from " +
+                    $"{(run?.Limits.ContainsKey(name) == true ? "the run" : $"{KubernetesOptions.Section}:Limits")}); ask for a " +
+                    $"{name} limit at least as large with the run, or lower the request", nameof(run));
+            }
+        }
+
+        static Dictionary<string, ResourceQuantity>? Of(Dictionary<string, string> quantities) =>
+            quantities.Count == 0 ? null : quantities.ToDictionary(q => q.Key, q => new ResourceQuantity(q.Value));
+
+        return new V1ResourceRequirements { Requests = Of(requests), Limits = Of(limits) };
     }
 
     /// <summary>Whether <paramref name="value"/> is a Kubernetes quantity (<c>500m</c>, <c>2</c>, <c>1Gi</c>, <c>1e3</c>).</summary>

@@ -68,11 +68,15 @@ public sealed class ApiClient(HttpClient http) : IDisposable
             cancellationToken);
 
     public Task<RunLink> StartRunAsync(
-        string nickname, IReadOnlyList<string> args, IReadOnlyDictionary<string, string> env, CancellationToken cancellationToken) =>
+        string nickname,
+        IReadOnlyList<string> args,
+        IReadOnlyDictionary<string, string> env,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? limits = null) =>
         SendAsync<RunLink>(
             HttpMethod.Post,
             $"api/images/{Uri.EscapeDataString(nickname)}/runs",
-            JsonContent.Create(new { args, env }, options: Json),
+            JsonContent.Create(new { args, env, resources = limits is { Count: > 0 } ? new { limits } : null }, options: Json),
             cancellationToken);
 
     public Task<RunStatus> GetRunAsync(string id, CancellationToken cancellationToken) =>

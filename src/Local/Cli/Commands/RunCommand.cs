@@ -5,8 +5,8 @@ using ManagedImages.Local.Cli.Api;
 namespace ManagedImages.Local.Cli.Commands;
 
 /// <summary>
-/// <c>run &lt;nickname&gt; [--wait] [--arg X]... [--env K=V]...</c>: starts a run (the server rebuilds on a newer base first
-/// if needed); with --wait, follows its stages and prints the outcome.
+/// <c>run &lt;nickname&gt; [--wait] [--arg X]... [--env K=V]... [--cpu Q] [--memory Q]</c>: starts a run (the server
+/// rebuilds on a newer base first if needed); with --wait, follows its stages and prints the outcome.
 /// </summary>
 internal static class RunCommand
 {
@@ -27,7 +27,10 @@ internal static class RunCommand
                 }
             }
         });
-        Command command = new("run", "Run a custom image as a job") { nickname, wait, args, env, url };
+        // Limits only: the one thing both launchers honour (the server checks the quantities).
+        Option<string?> cpu = new("--cpu") { Description = "The job's CPU limit as a Kubernetes quantity, like 500m or 2" };
+        Option<string?> memory = new("--memory") { Description = "The job's memory limit as a Kubernetes quantity, like 256Mi or 1Gi" };
+        Command command = new("run", "Run a custom image as a job") { nickname, wait, args, env, cpu, memory, url };
         command.SetAction((parse, cancellationToken) => cli.CallAsync(parse.GetValue(url)!, async client =>
         {
             string nick = parse.GetValue(nickname)!;
@@ -38,7 +41,10 @@ internal static class RunCommand
             RunLink run;
             try
             {
-                run = await client.StartRunAsync(nick, parse.GetValue(args) ?? [], variables, cancellationToken);
+                Dictionary<string, string> limits = new(StringComparer.Ordinal);
+                if (parse.GetValue(cpu) is { } cores) limits["cpu"] = cores;
+                if (parse.GetValue(memory) is { } bytes) limits["memory"] = bytes;
+                run = await client.StartRunAsync(nick, parse.GetValue(args) ?? [], variables, cancellationToken, limits);
             }
             catch (ApiProblemException e) when (e.IsImageNotFound)
             {

@@ -101,6 +101,49 @@ public sealed class KubernetesJobLauncherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_runs_resources_replace_the_configured_ones_value_by_value_and_the_Job_stays_schema_valid()
+    {
+        var launcher = Launcher(new()
+        {
+            ["Kubernetes:Requests:Cpu"] = "100m",
+            ["Kubernetes:Requests:Memory"] = "64Mi",
+            ["Kubernetes:Limits:Memory"] = "256Mi",
+        });
+        var request = Request("run-resources") with
+        {
+            Resources = new JobResources
+            {
+                Requests = new Dictionary<string, string> { ["memory"] = "512Mi" },
+                Limits = new Dictionary<string, string> { ["memory"] = "1Gi", ["cpu"] = "2" },
+            },
+        };
+
+        await launcher.LaunchAsync(request, Cancel());
+
+        var body = Assert.Single(_api.Requests, r => r.Method == "POST").Body;
+        var resources = JsonNode.Parse(body)!["spec"]!["template"]!["spec"]!["containers"]![0]!["resources"]!;
+        Assert.Equal(("100m", "512Mi"), (Text(resources["requests"]!["cpu"]), Text(resources["requests"]!["memory"])));
+        Assert.Equal(("2", "1Gi"), (Text(resources["limits"]!["cpu"]), Text(resources["limits"]!["memory"])));
+        var verdict = await KubernetesSchema.ValidateJobAsync(body);
+        Assert.True(verdict.Valid, verdict.Output);
+    }
+
+    [Fact]
+    public async Task A_runs_request_above_the_configured_limit_is_refused_before_any_Job_is_sent_naming_the_setting()
+    {
+        var launcher = Launcher(new() { ["Kubernetes:Limits:Memory"] = "256Mi" });
+        var request = Request("run-over-limit") with
+        {
+            Resources = new JobResources { Requests = new Dictionary<string, string> { ["memory"] = "1Gi" } },
+        };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => launcher.LaunchAsync(request, Cancel()));
+
+        Assert.Contains("memory request '1Gi' is more than the memory limit '256Mi' (from Kubernetes:Limits)", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_api.Requests, r => r.Method == "POST");
+    }
+
+    [Fact]
     public async Task The_schema_check_rejects_a_Job_with_a_non_integer_backoffLimit_and_a_container_without_a_name()
     {
         var job = KubernetesJobFactory.Create(Request("run-broken"), new KubernetesOptions());
@@ -292,6 +335,22 @@ public sealed class KubernetesJobLauncherTests : IAsyncLifetime
 
         Assert.Equal((0, "slow"), (result.ExitCode, Assert.Single(result.LogTail)));
         Assert.Single(_api.Watches);
+    }
+
+    [Fact]
+    public async Task A_wait_cut_short_by_its_token_while_the_Job_runs_ends_promptly_with_OperationCanceledException()
+    {
+        // AwaitJobActivity waits in slices: the watch must give up when the slice's token fires, not hang or fail otherwise.
+        var request = Request("run-sliced");
+        var launcher = Launcher();
+        await launcher.LaunchAsync(request, Cancel());
+        using var slice = new CancellationTokenSource();
+
+        var waiting = launcher.WaitAsync(request.JobName, slice.Token);
+        await _api.WaitForWatchesAsync(1, Timeout);
+        await slice.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(Timeout));
     }
 
     [Fact]
