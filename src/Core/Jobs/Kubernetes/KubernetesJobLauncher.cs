@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using k8s;
 using k8s.Autorest;
@@ -12,7 +13,9 @@ namespace ManagedImages.Jobs.Kubernetes;
 /// <see cref="JobLabels.Job"/> label and the run's labels as annotations, so a retried launch that meets
 /// <c>409 AlreadyExists</c> can tell its own Job from someone else's. Waiting watches the Job from the resource version
 /// last seen (a dropped watch resumes there; <c>410 Gone</c> reads the Job afresh), then takes the exit code and log
-/// tail from the Job's pod.
+/// tail from the Job's pod. A pod whose container cannot start (a failed image pull, a missing secret) never ends the
+/// Job, so waiting also looks at the Job's pods every so often and gives up, deleting the Job, once a container has
+/// waited for such a reason longer than <see cref="KubernetesOptions.StartFailureGrace"/>.
 /// </summary>
 public sealed partial class KubernetesJobLauncher(
     IKubernetes client,
@@ -28,7 +31,15 @@ public sealed partial class KubernetesJobLauncher(
     /// <summary>The server ends each watch after this long; the launcher resumes it (a cheap liveness check).</summary>
     private const int WatchTimeoutSeconds = 300;
 
+    /// <summary>Container waiting reasons the kubelet does not get past alone (it retries, but the Job never ends).</summary>
+    private static readonly HashSet<string> StartFailureReasons =
+        ["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError"];
+
     private readonly KubernetesOptions _options = options.Value;
+
+    /// <summary>How often waiting looks at the Job's pods: a quarter of the grace, within 250 ms to 30 s.</summary>
+    private TimeSpan StartCheckInterval => TimeSpan.FromTicks(Math.Clamp(
+        _options.StartFailureGrace.Ticks / 4, TimeSpan.FromMilliseconds(250).Ticks, TimeSpan.FromSeconds(30).Ticks));
 
     /// <summary>Where jobs run: the configured namespace, else the kubeconfig context's or the pod's, else <c>default</c>.</summary>
     public string Namespace { get; } = FirstNonEmpty(options.Value.Namespace, configuration.Namespace) ?? "default";
@@ -77,11 +88,17 @@ public sealed partial class KubernetesJobLauncher(
         EnsureOurs(jobName, job, runId: null);
 
         var failures = 0;
+        var stuckSince = new Dictionary<string, long>();
         while (Outcome(job) is null)
         {
             Exception? watchError = null;
             var gone = false;
             var delivered = false;
+            var sliceEnded = false;
+
+            // Each watch lasts at most one check interval, so a Job that never changes still gets its pods looked at.
+            using var slice = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            slice.CancelAfter(StartCheckInterval);
             try
             {
                 var events = client.BatchV1.WatchListNamespacedJobAsync(
@@ -91,7 +108,7 @@ public sealed partial class KubernetesJobLauncher(
                     allowWatchBookmarks: true,
                     timeoutSeconds: WatchTimeoutSeconds,
                     onError: e => watchError ??= e,
-                    cancellationToken: cancellationToken);
+                    cancellationToken: slice.Token);
                 await foreach (var (type, item) in events)
                 {
                     resourceVersion = item.Metadata?.ResourceVersion ?? resourceVersion;
@@ -109,6 +126,11 @@ public sealed partial class KubernetesJobLauncher(
                         if (Outcome(job) is not null) break;
                     }
                 }
+            }
+            catch (Exception e) when (slice.IsCancellationRequested && !cancellationToken.IsCancellationRequested &&
+                                      e is OperationCanceledException or IOException or HttpRequestException)
+            {
+                sliceEnded = true;
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Gone)
             {
@@ -129,6 +151,20 @@ public sealed partial class KubernetesJobLauncher(
             }
 
             if (Outcome(job) is not null) break;
+
+            sliceEnded |= slice.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
+            if (sliceEnded && watchError is not null && !(watchError is KubernetesException { Status.Code: (int)HttpStatusCode.Gone }))
+            {
+                watchError = null; // The stream broke because this side ended the slice, not the server.
+            }
+
+            if (sliceEnded && await StartFailureAsync(job, stuckSince, cancellationToken) is { } startFailure)
+            {
+                await DeleteJobAsync(jobName, cancellationToken);
+                throw new InvalidOperationException(
+                    $"Job '{jobName}' in namespace '{Namespace}' cannot start: {startFailure} (waited longer than " +
+                    $"Kubernetes:StartFailureGrace = {_options.StartFailureGrace}); the Job was deleted.");
+            }
 
             if (gone || watchError is KubernetesException { Status.Code: (int)HttpStatusCode.Gone })
             {
@@ -152,7 +188,7 @@ public sealed partial class KubernetesJobLauncher(
                 LogWatchFailed(jobName, resourceVersion, Describe(watchError));
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * failures), cancellationToken);
             }
-            else if (!delivered)
+            else if (!delivered && !sliceEnded)
             {
                 // The server closed the watch with nothing new (its timeout, a proxy cutting idle streams): resume
                 // where it stopped, without hammering a server that closes at once.
@@ -202,6 +238,73 @@ public sealed partial class KubernetesJobLauncher(
         var tail = pod is null ? [] : await ReadLogTailAsync(pod.Metadata.Name, cancellationToken);
         LogEnded(jobName, exitCode);
         return new JobResult(jobName, exitCode, tail);
+    }
+
+    /// <summary>
+    /// What keeps one of the Job's containers from starting, once it has waited for a reason in
+    /// <see cref="StartFailureReasons"/> longer than the grace (as seen by this wait: the status has no time of its
+    /// own); null while none has. A failed look is logged and counts as nothing seen: the next slice looks again.
+    /// </summary>
+    private async Task<string?> StartFailureAsync(V1Job job, Dictionary<string, long> stuckSince, CancellationToken cancellationToken)
+    {
+        V1PodList pods;
+        try
+        {
+            pods = await client.CoreV1.ListNamespacedPodAsync(
+                Namespace, labelSelector: $"{PodJobNameLabel}={job.Metadata.Name}", cancellationToken: cancellationToken);
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException &&
+                                  !cancellationToken.IsCancellationRequested)
+        {
+            LogPodCheckFailed(job.Metadata.Name, Describe(e));
+            return null;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        var stuck = new HashSet<string>();
+        foreach (var pod in pods.Items.Where(p => p.Metadata.OwnerReferences is not { Count: > 0 } refs ||
+                                                  refs.Any(r => r.Uid == job.Metadata.Uid)))
+        {
+            var statuses = (pod.Status?.InitContainerStatuses ?? []).Concat(pod.Status?.ContainerStatuses ?? []);
+            foreach (var status in statuses)
+            {
+                var waiting = status.State?.Waiting;
+                if (waiting?.Reason is null || !StartFailureReasons.Contains(waiting.Reason)) continue;
+
+                var key = $"{pod.Metadata.Uid}/{status.Name}";
+                stuck.Add(key);
+                if (!stuckSince.TryGetValue(key, out var since)) stuckSince[key] = since = now;
+                if (Stopwatch.GetElapsedTime(since, now) >= _options.StartFailureGrace)
+                {
+                    return $"container '{status.Name}' of pod '{pod.Metadata.Name}' is waiting with {waiting.Reason}: " +
+                           (string.IsNullOrWhiteSpace(waiting.Message) ? "(no message)" : waiting.Message.Trim());
+                }
+            }
+        }
+
+        // A container that got past its reason (a pull that recovered) starts its grace afresh if it is stuck again.
+        foreach (var key in stuckSince.Keys.Where(k => !stuck.Contains(k)).ToList()) stuckSince.Remove(key);
+        return null;
+    }
+
+    /// <summary>Deletes a Job that cannot start, with its pods (in the background); one already gone is fine.</summary>
+    private async Task DeleteJobAsync(string jobName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.BatchV1.DeleteNamespacedJobAsync(
+                jobName, Namespace, propagationPolicy: "Background", cancellationToken: cancellationToken);
+            LogDeleted(jobName, Namespace);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException &&
+                                  !cancellationToken.IsCancellationRequested)
+        {
+            // The failure to report is the Job's; its TTL does not apply to a Job that never ends, so say so.
+            LogDeleteFailed(jobName, Namespace, Describe(e));
+        }
     }
 
     private static V1ContainerStateTerminated? Terminated(V1Pod pod) =>
@@ -314,6 +417,15 @@ public sealed partial class KubernetesJobLauncher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Watch of Job {JobName} failed after resource version {ResourceVersion}; resuming: {Error}")]
     private partial void LogWatchFailed(string jobName, string resourceVersion, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the pods of Job {JobName} failed; looking again later: {Error}")]
+    private partial void LogPodCheckFailed(string jobName, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleted Job {JobName} in namespace {Namespace}: its container cannot start")]
+    private partial void LogDeleted(string jobName, string @namespace);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Deleting Job {JobName} in namespace {Namespace}, whose container cannot start, failed; delete it by hand: {Error}")]
+    private partial void LogDeleteFailed(string jobName, string @namespace, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobName} ended with exit code {ExitCode}")]
     private partial void LogEnded(string jobName, long exitCode);

@@ -40,7 +40,8 @@ public static class KubernetesJobLauncherServiceCollectionExtensions
             .Validate(o => o.TtlSecondsAfterFinished >= 0, "Kubernetes:TtlSecondsAfterFinished must be 0 or more")
             .Validate(o => o.ActiveDeadlineSeconds is null or > 0, "Kubernetes:ActiveDeadlineSeconds must be positive, or unset")
             .Validate(o => o.LogTailLines >= 0, "Kubernetes:LogTailLines must be 0 or more")
-            .Validate(o => o.WatchFailures >= 0, "Kubernetes:WatchFailures must be 0 or more");
+            .Validate(o => o.WatchFailures >= 0, "Kubernetes:WatchFailures must be 0 or more")
+            .Validate(o => o.StartFailureGrace >= TimeSpan.Zero, "Kubernetes:StartFailureGrace must be a duration of 0 or more, like 00:02:00");
 
         services.TryAddSingleton(TimeProvider.System);
         // The service has one Azure identity: AKS gets it as ACR does (the registry may have registered it already).

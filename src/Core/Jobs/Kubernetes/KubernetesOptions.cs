@@ -72,4 +72,12 @@ public sealed class KubernetesOptions
     /// a watch the server closes normally is resumed without counting.
     /// </summary>
     public int WatchFailures { get; set; } = 5;
+
+    /// <summary>
+    /// How long a job's container may wait with a reason it cannot get past alone (<c>ImagePullBackOff</c>,
+    /// <c>ErrImagePull</c>, <c>InvalidImageName</c>, <c>CreateContainerConfigError</c>, <c>CreateContainerError</c>)
+    /// before waiting gives up and deletes the Job: such a pod never ends the Job. A pull can recover (a registry
+    /// blip), hence the grace.
+    /// </summary>
+    public TimeSpan StartFailureGrace { get; set; } = TimeSpan.FromMinutes(2);
 }

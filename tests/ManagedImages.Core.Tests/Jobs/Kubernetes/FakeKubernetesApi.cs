@@ -146,65 +146,19 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
             job["status"] = new JsonObject { ["active"] = 1, ["startTime"] = now, ["ready"] = 0 };
             Modified(key, job);
 
-            var podName = $"{name}-{Guid.NewGuid():N}"[..(name.Length + 6)];
-            var uid = job["metadata"]!["uid"]!.GetValue<string>();
-            var spec = job["spec"]!["template"]!["spec"]!.DeepClone();
-            var container = spec["containers"]![0]!;
-            var pod = new JsonObject
+            // The pod that Waiting started, if any, is the one whose container now ends.
+            var podName = PendingPod(@namespace, name) ?? $"{name}-{Guid.NewGuid():N}"[..(name.Length + 6)];
+            _pods[$"{@namespace}/{podName}"] = Pod(@namespace, name, podName, exitCode == 0 ? "Succeeded" : "Failed", new JsonObject
             {
-                ["apiVersion"] = "v1",
-                ["kind"] = "Pod",
-                ["metadata"] = new JsonObject
+                ["terminated"] = new JsonObject
                 {
-                    ["name"] = podName,
-                    ["namespace"] = @namespace,
-                    ["uid"] = Guid.NewGuid().ToString(),
-                    ["resourceVersion"] = Next(),
-                    ["creationTimestamp"] = now,
-                    ["labels"] = new JsonObject
-                    {
-                        ["batch.kubernetes.io/controller-uid"] = uid,
-                        ["batch.kubernetes.io/job-name"] = name,
-                        ["controller-uid"] = uid,
-                        ["job-name"] = name,
-                    },
-                    ["ownerReferences"] = new JsonArray(new JsonObject
-                    {
-                        ["apiVersion"] = "batch/v1",
-                        ["kind"] = "Job",
-                        ["name"] = name,
-                        ["uid"] = uid,
-                        ["controller"] = true,
-                        ["blockOwnerDeletion"] = true,
-                    }),
+                    ["exitCode"] = exitCode,
+                    ["reason"] = exitCode == 0 ? "Completed" : "Error",
+                    ["startedAt"] = now,
+                    ["finishedAt"] = now,
+                    ["containerID"] = "containerd://" + Guid.NewGuid().ToString("N"),
                 },
-                ["spec"] = spec,
-                ["status"] = new JsonObject
-                {
-                    ["phase"] = exitCode == 0 ? "Succeeded" : "Failed",
-                    ["containerStatuses"] = new JsonArray(new JsonObject
-                    {
-                        ["name"] = container["name"]!.GetValue<string>(),
-                        ["image"] = container["image"]!.GetValue<string>(),
-                        ["imageID"] = container["image"]!.GetValue<string>(),
-                        ["ready"] = false,
-                        ["restartCount"] = 0,
-                        ["started"] = false,
-                        ["state"] = new JsonObject
-                        {
-                            ["terminated"] = new JsonObject
-                            {
-                                ["exitCode"] = exitCode,
-                                ["reason"] = exitCode == 0 ? "Completed" : "Error",
-                                ["startedAt"] = now,
-                                ["finishedAt"] = now,
-                                ["containerID"] = "containerd://" + Guid.NewGuid().ToString("N"),
-                            },
-                        },
-                    }),
-                },
-            };
-            _pods[$"{@namespace}/{podName}"] = pod;
+            });
             _logs[$"{@namespace}/{podName}"] = log;
 
             var succeeded = exitCode == 0;
@@ -224,6 +178,103 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
             if (succeeded) job["status"]!["completionTime"] = now;
             Modified(key, job);
         }
+    }
+
+    /// <summary>
+    /// Plays the Job controller and a kubelet that cannot start the container: the Job becomes active with one Pending
+    /// pod whose container waits with <paramref name="reason"/> and <paramref name="message"/> (as for a failed image
+    /// pull). The Job itself does not change again. Returns the pod's name.
+    /// </summary>
+    public string Waiting(string @namespace, string name, string reason, string message)
+    {
+        lock (_gate)
+        {
+            var key = $"{@namespace}/{name}";
+            var job = _jobs[key];
+            var now = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            job["status"] = new JsonObject { ["active"] = 1, ["startTime"] = now, ["ready"] = 0 };
+            Modified(key, job);
+
+            var podName = $"{name}-{Guid.NewGuid():N}"[..(name.Length + 6)];
+            _pods[$"{@namespace}/{podName}"] = Pod(@namespace, name, podName, "Pending",
+                new JsonObject { ["waiting"] = new JsonObject { ["reason"] = reason, ["message"] = message } });
+            return podName;
+        }
+    }
+
+    /// <summary>Plays the kubelet getting past a waiting reason: the pod's container runs.</summary>
+    public void Running(string @namespace, string name, string podName)
+    {
+        lock (_gate)
+        {
+            var now = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            _pods[$"{@namespace}/{podName}"] = Pod(@namespace, name, podName, "Running",
+                new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } });
+        }
+    }
+
+    private string? PendingPod(string @namespace, string name) => _pods
+        .Where(p => p.Key.StartsWith(@namespace + "/", StringComparison.Ordinal) &&
+                    p.Value["metadata"]!["labels"]!["batch.kubernetes.io/job-name"]?.GetValue<string>() == name &&
+                    p.Value["status"]!["containerStatuses"]![0]!["state"]!["terminated"] is null)
+        .Select(p => p.Value["metadata"]!["name"]!.GetValue<string>())
+        .FirstOrDefault();
+
+    /// <summary>A pod of the Job as the Job controller creates it, its one container in <paramref name="state"/>.</summary>
+    private JsonObject Pod(string @namespace, string name, string podName, string phase, JsonObject state)
+    {
+        var job = _jobs[$"{@namespace}/{name}"];
+        var now = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var uid = job["metadata"]!["uid"]!.GetValue<string>();
+        var spec = job["spec"]!["template"]!["spec"]!.DeepClone();
+        var container = spec["containers"]![0]!;
+        var running = state.ContainsKey("running");
+        var earlier = _pods.GetValueOrDefault($"{@namespace}/{podName}")?["metadata"];
+        return new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Pod",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = podName,
+                ["namespace"] = @namespace,
+                ["uid"] = earlier?["uid"]?.GetValue<string>() ?? Guid.NewGuid().ToString(),
+                ["resourceVersion"] = Next(),
+                ["creationTimestamp"] = earlier?["creationTimestamp"]?.GetValue<string>() ?? now,
+                ["labels"] = new JsonObject
+                {
+                    ["batch.kubernetes.io/controller-uid"] = uid,
+                    ["batch.kubernetes.io/job-name"] = name,
+                    ["controller-uid"] = uid,
+                    ["job-name"] = name,
+                },
+                ["ownerReferences"] = new JsonArray(new JsonObject
+                {
+                    ["apiVersion"] = "batch/v1",
+                    ["kind"] = "Job",
+                    ["name"] = name,
+                    ["uid"] = uid,
+                    ["controller"] = true,
+                    ["blockOwnerDeletion"] = true,
+                }),
+            },
+            ["spec"] = spec,
+            ["status"] = new JsonObject
+            {
+                ["phase"] = phase,
+                ["containerStatuses"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = container["name"]!.GetValue<string>(),
+                    ["image"] = container["image"]!.GetValue<string>(),
+                    // A waiting container has no image ID yet (nothing was pulled).
+                    ["imageID"] = state.ContainsKey("waiting") ? "" : container["image"]!.GetValue<string>(),
+                    ["ready"] = running,
+                    ["restartCount"] = 0,
+                    ["started"] = running,
+                    ["state"] = state,
+                }),
+            },
+        };
     }
 
     public async ValueTask DisposeAsync()
@@ -349,6 +400,16 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         {
             if (_jobs.Remove(key, out job))
             {
+                // The garbage collector removes the Job's pods, unless asked to orphan them.
+                if (context.Request.Query["propagationPolicy"] != "Orphan")
+                {
+                    foreach (var pod in _pods.Where(p => p.Key.StartsWith(ns + "/", StringComparison.Ordinal) &&
+                                                         p.Value["metadata"]!["labels"]!["batch.kubernetes.io/job-name"]?.GetValue<string>() == name).ToList())
+                    {
+                        _pods.Remove(pod.Key);
+                    }
+                }
+
                 job["metadata"]!["resourceVersion"] = Next();
                 Record("DELETED", key, job);
             }
