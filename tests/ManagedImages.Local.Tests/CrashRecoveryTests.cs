@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace ManagedImages.Local.Tests;
 
 /// <summary>Runs survive a crash of the host: the durable state is in Azurite, and the restarted host takes over quickly.</summary>
+[Collection(EngineHeavyTests.Name)]
 public sealed class CrashRecoveryTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(4);

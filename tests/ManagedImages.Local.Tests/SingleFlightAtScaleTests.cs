@@ -13,6 +13,7 @@ namespace ManagedImages.Local.Tests;
 /// Issue 5's single-flight figure on the one-machine host (Azure Storage provider on Azurite), through its HTTP API:
 /// 100 runs at once on a stale image.
 /// </summary>
+[Collection(EngineHeavyTests.Name)]
 public sealed class SingleFlightAtScaleTests(HostFixture fixture, ITestOutputHelper output) : IClassFixture<HostFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
