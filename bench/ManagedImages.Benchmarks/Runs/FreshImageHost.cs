@@ -7,6 +7,7 @@ using ManagedImages.Layers;
 using ManagedImages.Oci;
 using ManagedImages.Registration;
 using ManagedImages.Registrations;
+using ManagedImages.Runs;
 using ManagedImages.Storage;
 using ManagedImages.TestSupport;
 using Microsoft.DurableTask.Client;
@@ -154,5 +155,25 @@ internal sealed class FreshImageHost : IAsyncDisposable
         var done = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cancellationToken);
         if (done.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
             throw new InvalidOperationException($"Registering {Nickname} failed: {done.FailureDetails?.ErrorMessage}");
+    }
+
+    /// <summary>Waits up to 5 minutes for run <paramref name="id"/> to complete and returns its output; anything else throws with why.</summary>
+    public async Task<RunOutput> CompletedRunAsync(string id, CancellationToken cancellationToken)
+    {
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(TimeSpan.FromMinutes(5));
+        OrchestrationMetadata done;
+        try
+        {
+            done = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, patience.Token);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            var status = await Client.GetInstanceAsync(id, getInputsAndOutputs: true, CancellationToken.None);
+            throw new TimeoutException($"Run {id} did not complete within 5 minutes: {status?.RuntimeStatus}, custom status {status?.SerializedCustomStatus}", e);
+        }
+        if (done.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
+            throw new InvalidOperationException($"Run {id} ended {done.RuntimeStatus}: {done.FailureDetails?.ErrorMessage}");
+        return done.ReadOutputAs<RunOutput>() ?? throw new InvalidOperationException($"Run {id} has no output.");
     }
 }

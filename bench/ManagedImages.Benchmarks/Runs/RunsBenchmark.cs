@@ -195,23 +195,9 @@ internal sealed class RunsBenchmark(RunsBackend backend, TextWriter output)
 
     private static async Task WaitCompletedAsync(FreshImageHost host, string id, CancellationToken cancellationToken)
     {
-        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        patience.CancelAfter(TimeSpan.FromMinutes(5));
-        OrchestrationMetadata done;
-        try
-        {
-            done = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, patience.Token);
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            var status = await host.Client.GetInstanceAsync(id, getInputsAndOutputs: true, CancellationToken.None);
-            throw new TimeoutException($"Run {id} did not complete within 5 minutes: {status?.RuntimeStatus}, custom status {status?.SerializedCustomStatus}", e);
-        }
-        if (done.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
-            throw new InvalidOperationException($"Run {id} ended {done.RuntimeStatus}: {done.FailureDetails?.ErrorMessage}");
-        var output = done.ReadOutputAs<RunOutput>();
-        if (output is null || output.Upgraded)
-            throw new InvalidOperationException($"Run {id} did not take the fresh path (upgraded: {output?.Upgraded}).");
+        var output = await host.CompletedRunAsync(id, cancellationToken);
+        if (output.Upgraded)
+            throw new InvalidOperationException($"Run {id} did not take the fresh path (upgraded: {output.Upgraded}).");
     }
 
     private static async Task<DateTime> CreatedAndRemoveAsync(FreshImageHost host, string runId, CancellationToken cancellationToken)

@@ -79,7 +79,7 @@ internal sealed class StaleRunsBenchmark(RunsBackend backend, TextWriter output)
             var wall = Stopwatch.StartNew();
             var ids = await Task.WhenAll(Enumerable.Range(0, runs).Select(_ => host.Client.ScheduleNewOrchestrationInstanceAsync(
                 nameof(RunImageOrchestrator), new RunImageInput(host.Nickname, JobArgs, new Dictionary<string, string>()), cancellationToken)));
-            var outputs = await Task.WhenAll(ids.Select(id => CompletedAsync(host, id, cancellationToken)));
+            var outputs = await Task.WhenAll(ids.Select(id => host.CompletedRunAsync(id, cancellationToken)));
             wall.Stop();
 
             var versions = await images.GetVersionsAsync(host.Nickname, cancellationToken);
@@ -93,25 +93,6 @@ internal sealed class StaleRunsBenchmark(RunsBackend backend, TextWriter output)
             await Task.WhenAll(ids.Select(id => RemoveJobAsync(host, id, cancellationToken)));
             return new Measured(wall.Elapsed, expectUpgrade ? newest.CreatedAt - start : TimeSpan.Zero, builds, outputs.Count(o => o.Upgraded));
         }
-    }
-
-    private static async Task<RunOutput> CompletedAsync(FreshImageHost host, string id, CancellationToken cancellationToken)
-    {
-        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        patience.CancelAfter(TimeSpan.FromMinutes(5));
-        OrchestrationMetadata done;
-        try
-        {
-            done = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, patience.Token);
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            var status = await host.Client.GetInstanceAsync(id, getInputsAndOutputs: true, CancellationToken.None);
-            throw new TimeoutException($"Run {id} did not complete within 5 minutes: {status?.RuntimeStatus}, custom status {status?.SerializedCustomStatus}", e);
-        }
-        if (done.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
-            throw new InvalidOperationException($"Run {id} ended {done.RuntimeStatus}: {done.FailureDetails?.ErrorMessage}");
-        return done.ReadOutputAs<RunOutput>() ?? throw new InvalidOperationException($"Run {id} has no output.");
     }
 
     private static async Task RemoveJobAsync(FreshImageHost host, string runId, CancellationToken cancellationToken) =>
